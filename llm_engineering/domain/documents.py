@@ -1,0 +1,77 @@
+"""Raw documents of the data warehouse, as the ETL pipeline stores them."""
+
+from __future__ import annotations
+
+from abc import ABC
+from typing import ClassVar
+
+from pydantic import UUID4, Field
+
+from llm_engineering.domain.base.nosql import Index, NoSQLBaseDocument
+from llm_engineering.domain.types import DataCategory
+
+
+class UserDocument(NoSQLBaseDocument):
+    first_name: str
+    last_name: str
+
+    class Settings:
+        name = "users"
+        indexes: ClassVar[list[Index]] = [Index(keys=["first_name", "last_name"])]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @staticmethod
+    def split_full_name(full_name: str) -> tuple[str, str]:
+        """'Paul Iusztin' -> ('Paul', 'Iusztin'); 'Ada' -> ('Ada', ''); extra spaces are ignored."""
+        parts = full_name.split()
+        if not parts:
+            raise ValueError("A user's full name must not be empty.")
+        if len(parts) == 1:
+            return parts[0], ""
+        return " ".join(parts[:-1]), parts[-1]
+
+
+class Document(NoSQLBaseDocument, ABC):
+    """A piece of the author's writing. `link` is unique per collection: one document per URL."""
+
+    content: dict
+    platform: str
+    author_id: UUID4 = Field(alias="author_id")
+    author_full_name: str = Field(alias="author_full_name")
+
+
+class RepositoryDocument(Document):
+    name: str
+    link: str
+
+    class Settings:
+        name = DataCategory.REPOSITORIES.value
+        indexes: ClassVar[list[Index]] = [Index(keys=["link"])]
+
+
+class PostDocument(Document):
+    image: str | None = None
+    link: str
+
+    class Settings:
+        name = DataCategory.POSTS.value
+        indexes: ClassVar[list[Index]] = [Index(keys=["link"])]
+
+
+class ArticleDocument(Document):
+    link: str
+
+    class Settings:
+        name = DataCategory.ARTICLES.value
+        indexes: ClassVar[list[Index]] = [Index(keys=["link"])]
+
+
+DOCUMENT_CLASSES: tuple[type[NoSQLBaseDocument], ...] = (
+    UserDocument,
+    ArticleDocument,
+    PostDocument,
+    RepositoryDocument,
+)

@@ -1,0 +1,104 @@
+"""The data warehouse connection: a real MongoDB by URI, or the embedded litemongo store by path.
+
+Nothing connects at import time. A real server is pinged on first use so a wrong `DATABASE_HOST` fails
+with a clear message instead of a 30 s hang later. An embedded (SQLite-backed) litemongo client is bound
+to the thread that created it, so each thread gets its own client on the same file.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from llm_engineering.domain.exceptions import DatabaseConnectionError
+from llm_engineering.infrastructure.redaction import describe_host, mask_uri
+from llm_engineering.settings import get_settings
+
+EMBEDDED_FILE_NAME = "warehouse.sqlite"
+
+_lock = threading.Lock()
+_server_client: Any = None
+_thread_local = threading.local()
+_embedded_clients: list[Any] = []  # every per-thread client, so reset can close them all
+
+
+def _connect_server(uri: str, timeout_s: float) -> Any:
+    from pymongo import MongoClient
+    from pymongo.errors import PyMongoError
+
+    client = MongoClient(uri, serverSelectionTimeoutMS=int(timeout_s * 1000), uuidRepresentation="standard")
+    try:
+        client.admin.command("ping")
+    except PyMongoError as error:
+        client.close()
+        raise DatabaseConnectionError(
+            f"Cannot reach the MongoDB server at {describe_host(uri)} ({mask_uri(uri)}): {type(error).__name__}. "
+            "Start it with `poetry poe local-docker-infrastructure-up`, fix DATABASE_HOST, or unset DATABASE_HOST "
+            "to use the embedded warehouse under .data/."
+        ) from error
+    logger.info(f"Connected to MongoDB at {describe_host(uri)}.")
+    return client
+
+
+def embedded_store_file(path_setting: str) -> Path:
+    """The SQLite file behind the embedded store: the setting may name a folder or a `.sqlite` file."""
+    path = get_settings().resolve_path(path_setting)
+    return path if path.suffix in {".sqlite", ".db"} else path / EMBEDDED_FILE_NAME
+
+
+def _connect_embedded(path_setting: str) -> Any:
+    import litemongo
+
+    store_file = embedded_store_file(path_setting)
+    try:
+        store_file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseConnectionError(
+            f"Cannot create the embedded warehouse folder {store_file.parent}: {error}. "
+            "Point DATABASE_HOST at a writable folder or at a mongodb:// URI."
+        ) from error
+    client = litemongo.connect(str(store_file))
+    _embedded_clients.append(client)
+    return client
+
+
+def get_client() -> Any:
+    """The MongoDB-compatible client for this thread (created and, for a server, pinged on first use)."""
+    global _server_client
+    settings = get_settings()
+    host = settings.DATABASE_HOST.get_secret_value()
+    if settings.uses_mongodb_server:
+        if _server_client is None:
+            with _lock:
+                if _server_client is None:
+                    _server_client = _connect_server(host, settings.DATABASE_SERVER_TIMEOUT_S)
+        return _server_client
+    client = getattr(_thread_local, "client", None)
+    if client is None:
+        with _lock:
+            client = _connect_embedded(host)
+        _thread_local.client = client
+    return client
+
+
+def get_database() -> Any:
+    return get_client()[get_settings().DATABASE_NAME]
+
+
+def reset_connections() -> None:
+    """Close every client (tests, or after changing settings). The next use reconnects."""
+    global _server_client, _thread_local
+    with _lock:
+        if _server_client is not None:
+            _server_client.close()
+            _server_client = None
+        for client in _embedded_clients:
+            try:
+                client.close()
+            except Exception as error:  # a client of a dead thread may already be unusable
+                logger.debug(f"Ignoring error while closing an embedded client: {error}")
+        _embedded_clients.clear()
+        _thread_local = threading.local()

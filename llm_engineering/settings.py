@@ -1,0 +1,126 @@
+"""Settings from environment variables and `.env` (never from the network at import time).
+
+Field names follow the handbook's `.env` so an existing `.env` keeps working. With nothing configured every
+store is embedded under `.data/` in the project: a litemongo warehouse and Qdrant's local mode.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA_DIR = PROJECT_ROOT / ".data"
+ZENML_SECRET_NAME = "settings"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore")
+
+    # --- Data warehouse: a mongodb:// URI selects a real server, anything else is an embedded-store path.
+    DATABASE_HOST: SecretStr = SecretStr(str(DEFAULT_DATA_DIR / "warehouse"))
+    DATABASE_NAME: str = "twin"
+    DATABASE_SERVER_TIMEOUT_S: float = 5.0
+
+    # --- Vector DB: a host name or http(s) URL selects a server; a path or ":memory:" selects local mode.
+    QDRANT_DATABASE_HOST: str = str(DEFAULT_DATA_DIR / "qdrant")
+    QDRANT_DATABASE_PORT: int = 6333
+    USE_QDRANT_CLOUD: bool = False
+    QDRANT_CLOUD_URL: str | None = None
+    QDRANT_APIKEY: SecretStr | None = None
+
+    # --- Models used by RAG and the feature pipeline.
+    TEXT_EMBEDDING_MODEL_ID: str = "sentence-transformers/all-MiniLM-L6-v2"
+    RERANKING_CROSS_ENCODER_MODEL_ID: str = "cross-encoder/ms-marco-MiniLM-L-4-v2"
+    RAG_MODEL_DEVICE: str = "cpu"
+
+    # --- LLM provider (any OpenAI-compatible endpoint).
+    OPENAI_MODEL_ID: str = "gpt-4o-mini"
+    OPENAI_API_KEY: SecretStr | None = None
+    OPENAI_BASE_URL: str | None = None
+
+    # --- Hugging Face, Comet ML, Opik.
+    HUGGINGFACE_ACCESS_TOKEN: SecretStr | None = None
+    COMET_API_KEY: SecretStr | None = None
+    COMET_WORKSPACE: str | None = None
+    COMET_PROJECT: str = "twin"
+    OPIK_API_KEY: SecretStr | None = None
+
+    # --- Crawling.
+    LINKEDIN_USERNAME: str | None = None
+    LINKEDIN_PASSWORD: SecretStr | None = None
+    USER_AGENT: str = "LLMTwinBot/0.1 (+https://github.com/llm-twin)"
+    CRAWL_MAX_WORKERS: int = 4
+    CRAWL_MAX_PER_DOMAIN: int = 2
+    CRAWL_TIMEOUT_S: float = 30.0
+    CRAWL_MAX_RETRIES: int = 2
+    CRAWL_MAX_PAGE_BYTES: int = 5_000_000
+    CRAWL_RESPECT_ROBOTS_TXT: bool = True
+    SELENIUM_MAX_SCROLLS: int = 20
+    CHROMEDRIVER_PATH: str | None = None
+    CHROMIUM_BINARY: str | None = None
+    GITHUB_CLONE_TIMEOUT_S: float = 120.0
+    GITHUB_MAX_FILE_BYTES: int = 200_000
+    GITHUB_MAX_TOTAL_BYTES: int = 20_000_000
+
+    @property
+    def uses_mongodb_server(self) -> bool:
+        return self.DATABASE_HOST.get_secret_value().startswith(("mongodb://", "mongodb+srv://"))
+
+    def resolve_path(self, value: str) -> Path:
+        """Relative store paths are relative to the project, not to the current directory."""
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+    def to_secret_values(self) -> dict[str, str]:
+        """Every set value as a plain string, for exporting into a ZenML secret."""
+        values: dict[str, str] = {}
+        for name, value in self:
+            if value is None:
+                continue
+            values[name] = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        return values
+
+
+def _load_from_zenml_secret(secret_name: str) -> dict[str, Any]:
+    from zenml.client import Client  # local import: ZenML is heavy and may talk to a server
+
+    secret = Client().get_secret(secret_name)
+    return {key: value for key, value in secret.secret_values.items()}
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, read on first use.
+
+    Set `SETTINGS_FROM_ZENML_SECRET=<secret name>` to read them from a ZenML secret (what
+    `poetry poe export-settings-to-zenml-secrets` writes); variables from the environment still win.
+    """
+    import os
+
+    secret_name = os.environ.get("SETTINGS_FROM_ZENML_SECRET")
+    if not secret_name:
+        return Settings()
+    secret_values = _load_from_zenml_secret(secret_name)
+    overrides = {k: v for k, v in secret_values.items() if k not in os.environ}
+    logger.info(f"Settings loaded from ZenML secret '{secret_name}' ({len(overrides)} values).")
+    return Settings(**overrides)
+
+
+def export_settings_to_zenml_secret(secret_name: str = ZENML_SECRET_NAME) -> int:
+    """Create or update a ZenML secret holding every set value. Returns how many values were stored."""
+    from zenml.client import Client
+    from zenml.exceptions import EntityExistsError
+
+    values = get_settings().to_secret_values()
+    client = Client()
+    try:
+        client.create_secret(name=secret_name, values=values)
+    except EntityExistsError:
+        client.update_secret(name_id_or_prefix=secret_name, add_or_update_values=values)
+    return len(values)
