@@ -1,0 +1,75 @@
+"""BaseCrawler: the "already in the warehouse? skip" logic, written once for every crawler."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+from loguru import logger
+
+from llm_engineering.domain.base.nosql import NoSQLBaseDocument
+from llm_engineering.domain.documents import UserDocument
+
+
+class CrawlStatus(StrEnum):
+    CRAWLED = "crawled"
+    SKIPPED = "skipped"  # already in the warehouse
+    FAILED = "failed"
+
+
+@dataclass
+class CrawlResult:
+    link: str
+    status: CrawlStatus
+    crawler: str
+    documents: int = 0  # documents written (a LinkedIn profile or an export file can give many)
+    reason: str | None = None  # why it failed or was skipped
+    attempts: int = 1
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def domain(self) -> str:
+        return link_domain(self.link)
+
+
+def link_domain(link: str) -> str:
+    """The domain used to group results and limit concurrency; local files group under 'local'."""
+    parts = urlsplit(link)
+    if parts.scheme in {"", "file"}:
+        return "local"
+    return (parts.hostname or "unknown").removeprefix("www.")
+
+
+class BaseCrawler(ABC):
+    """Crawls one kind of source into documents of `model`.
+
+    Subclasses implement `crawl`; `extract` (what callers use) skips links already stored, so re-running an
+    ETL config adds nothing. `crawl` raises `CrawlError` (or lets an exception escape) on failure: it never
+    returns a silent "nothing".
+    """
+
+    model: ClassVar[type[NoSQLBaseDocument]]
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def already_stored(self, link: str) -> bool:
+        return self.model.find(link=link) is not None
+
+    def extract(self, link: str, user: UserDocument) -> CrawlResult:
+        if self.already_stored(link):
+            logger.info(f"{self.name}: {link} is already in the warehouse, skipping.")
+            return CrawlResult(link=link, status=CrawlStatus.SKIPPED, crawler=self.name, reason="already stored")
+        written = self.crawl(link, user)
+        return CrawlResult(link=link, status=CrawlStatus.CRAWLED, crawler=self.name, documents=written)
+
+    @abstractmethod
+    def crawl(self, link: str, user: UserDocument) -> int:
+        """Fetch `link`, store its document(s) for `user`, and return how many documents were written."""
+
+    def close(self) -> None:
+        """Release resources held across links (a browser); called once per worker at the end."""

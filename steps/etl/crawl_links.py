@@ -1,0 +1,24 @@
+from typing import Annotated
+
+from zenml import get_step_context, step
+
+from llm_engineering.application.crawlers.runner import crawl_links as crawl_links_concurrently
+from llm_engineering.domain.documents import UserDocument
+
+
+@step
+def crawl_links(user: UserDocument, links: list[str]) -> Annotated[list[str], "crawled_links"]:
+    """Crawl every link into the warehouse. Fails only when every link failed."""
+    report = crawl_links_concurrently(user, links)
+    get_step_context().add_output_metadata(
+        output_name="crawled_links",
+        metadata={
+            "crawled": report.crawled,
+            "skipped_as_existing": report.skipped,
+            "failed": report.failed,
+            "by_domain": report.by_domain(),
+        },
+    )
+    if links and report.failed == len(report.results):
+        raise RuntimeError("Every link failed:\n" + "\n".join(report.summary_lines()))
+    return [result.link for result in report.results if result.status != "failed"]

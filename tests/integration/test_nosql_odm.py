@@ -1,0 +1,128 @@
+"""The ODM on both warehouse back ends: the embedded litemongo store and a real MongoDB wire-protocol server."""
+
+import threading
+import uuid
+
+import pytest
+from pymongo.errors import DuplicateKeyError
+
+from llm_engineering.domain.base.nosql import OnConflict
+from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
+
+
+@pytest.fixture(params=["embedded", "mongodb_server"])
+def warehouse(request: pytest.FixtureRequest) -> str:
+    fixture = "stores" if request.param == "embedded" else "mongo_server_stores"
+    request.getfixturevalue(fixture)
+    return request.param
+
+
+def make_article(user: UserDocument, link: str, title: str = "A title") -> ArticleDocument:
+    return ArticleDocument(
+        content={"Title": title, "Content": "Body"},
+        platform="example.com",
+        author_id=user.id,
+        author_full_name=user.full_name,
+        link=link,
+    )
+
+
+def test_mongo_round_trip_keeps_every_field(warehouse: str) -> None:
+    user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    article = make_article(user, "https://example.com/a").save()
+    stored = ArticleDocument.find(link="https://example.com/a")
+    assert stored == article
+    raw = ArticleDocument.collection().find_one({"link": "https://example.com/a"})
+    assert raw["_id"] == str(article.id) and raw["author_id"] == str(user.id)
+
+
+def test_get_or_create_returns_the_same_user(warehouse: str) -> None:
+    first = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    second = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    assert first.id == second.id
+    assert UserDocument.count() == 1
+
+
+def test_get_or_create_is_atomic_under_concurrency(warehouse: str) -> None:
+    ids: list[uuid.UUID] = []
+    errors: list[BaseException] = []
+
+    def create() -> None:
+        try:
+            ids.append(UserDocument.get_or_create(first_name="Race", last_name="Condition").id)
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=create) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(set(ids)) == 1
+    assert UserDocument.count(first_name="Race") == 1
+
+
+def test_unique_user_name_index(warehouse: str) -> None:
+    UserDocument(first_name="Ada", last_name="Writer").save()
+    with pytest.raises(DuplicateKeyError):
+        UserDocument(first_name="Ada", last_name="Writer").save(on_conflict=OnConflict.RAISE)
+
+
+def test_saving_an_existing_link_never_makes_a_second_document(warehouse: str) -> None:
+    user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    original = make_article(user, "https://example.com/a", title="first").save()
+
+    kept = make_article(user, "https://example.com/a", title="second").save()  # default: keep the stored one
+    assert kept.id == original.id and kept.content["Title"] == "first"
+
+    updated = make_article(user, "https://example.com/a", title="third").save(on_conflict="update")
+    assert updated.id == original.id and updated.content["Title"] == "third"
+    assert ArticleDocument.count() == 1
+
+    with pytest.raises(DuplicateKeyError):
+        make_article(user, "https://example.com/a").save(on_conflict="raise")
+
+
+def test_bulk_insert_skips_stored_links_and_counts_new_ones(warehouse: str) -> None:
+    user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    make_article(user, "https://example.com/1").save()
+    batch = [make_article(user, f"https://example.com/{i}") for i in range(1, 5)]
+    assert ArticleDocument.bulk_insert(batch) == 3
+    assert ArticleDocument.bulk_insert(batch) == 0
+    assert ArticleDocument.count() == 4
+
+
+def test_bulk_insert_update_overwrites_stored_documents(warehouse: str) -> None:
+    user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    make_article(user, "https://example.com/1", title="old").save()
+    inserted = ArticleDocument.bulk_insert(
+        [make_article(user, "https://example.com/1", title="new"), make_article(user, "https://example.com/2")],
+        on_conflict=OnConflict.UPDATE,
+    )
+    assert inserted == 1
+    assert ArticleDocument.find(link="https://example.com/1").content["Title"] == "new"
+
+
+def test_find_and_bulk_find_filter_by_uuid(warehouse: str) -> None:
+    ada = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    bob = UserDocument.get_or_create(first_name="Bob", last_name="Other")
+    ArticleDocument.bulk_insert([make_article(ada, f"https://a/{i}") for i in range(3)])
+    ArticleDocument.bulk_insert([make_article(bob, "https://b/1")])
+    assert {a.link for a in ArticleDocument.bulk_find(author_id=ada.id)} == {"https://a/0", "https://a/1", "https://a/2"}
+    assert ArticleDocument.find(id=ArticleDocument.find(link="https://b/1").id).author_id == bob.id
+    assert ArticleDocument.find(link="https://missing") is None
+    assert PostDocument.bulk_find() == []
+
+
+def test_from_mongo_rejects_an_empty_document() -> None:
+    with pytest.raises(ValueError, match="empty"):
+        UserDocument.from_mongo({})
+
+
+def test_split_full_name() -> None:
+    assert UserDocument.split_full_name("  Paul   Iusztin ") == ("Paul", "Iusztin")
+    assert UserDocument.split_full_name("Jean Claude Van Damme") == ("Jean Claude Van", "Damme")
+    assert UserDocument.split_full_name("Ada") == ("Ada", "")
+    with pytest.raises(ValueError):
+        UserDocument.split_full_name("   ")

@@ -1,0 +1,213 @@
+"""The one CLI behind every `poetry poe` task: `python -m tools.run <command> [options]`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+
+# Defaults for a quiet, offline-friendly run; an explicit environment variable always wins.
+os.environ.setdefault("ZENML_ANALYTICS_OPT_IN", "false")
+os.environ.setdefault("ZENML_ENABLE_RICH_TRACEBACK", "false")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from llm_engineering.settings import PROJECT_ROOT  # noqa: E402
+from tools.pipeline_config import ConfigError, check_config, load_config, resolve_config_path  # noqa: E402
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="LLM Twin pipelines and tools.")
+zenml_server_app = typer.Typer(no_args_is_help=True, help="The local ZenML server and dashboard.")
+infra_app = typer.Typer(no_args_is_help=True, help="MongoDB and Qdrant servers through docker compose.")
+app.add_typer(zenml_server_app, name="zenml-server")
+app.add_typer(infra_app, name="infra")
+
+DEFAULT_ETL_CONFIG = "configs/digital_data_etl_demo.yaml"
+DEFAULT_FEATURES_CONFIG = "configs/feature_engineering.yaml"
+
+
+def fail(message: str) -> None:
+    typer.secho(f"Error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=1)
+
+
+def run_pipeline(pipeline: Any, config: str, run_name_prefix: str, cache: bool) -> Any:
+    """Check the YAML, run the pipeline with it, and return the finished run."""
+    try:
+        config_path = resolve_config_path(config)
+        check_config(config_path, pipeline)
+    except ConfigError as error:
+        fail(str(error))
+    options: dict[str, Any] = {
+        "config_path": str(config_path),
+        "run_name": f"{run_name_prefix}_run_{datetime.now():%Y_%m_%d_%H_%M_%S_%f}",
+    }
+    if not cache:
+        options["enable_cache"] = False
+    shown = config_path.relative_to(PROJECT_ROOT) if config_path.is_relative_to(PROJECT_ROOT) else config_path
+    typer.echo(f"Running pipeline '{pipeline.name}' with {shown}")
+    try:
+        return pipeline.with_options(**options)()
+    except Exception as error:  # the step's own message says what failed; no traceback wall for users
+        fail(f"pipeline '{pipeline.name}' failed: {error}")
+
+
+def step_output_metadata(run: Any, step_name: str, output_name: str) -> dict[str, Any]:
+    from zenml.client import Client
+
+    run = Client().get_pipeline_run(run.id)
+    return dict(run.steps[step_name].outputs[output_name][0].run_metadata)
+
+
+@app.command()
+def etl(
+    config: str = typer.Option(DEFAULT_ETL_CONFIG, help="YAML with parameters: user_full_name, links."),
+    cache: bool = typer.Option(False, "--cache/--no-cache", help="ZenML step caching (off: crawling always runs)."),
+) -> None:
+    """Crawl a person's links into the data warehouse (the `digital_data_etl` pipeline)."""
+    from pipelines.digital_data_etl import digital_data_etl
+
+    run = run_pipeline(digital_data_etl, config, "digital_data_etl", cache)
+    metadata = step_output_metadata(run, "crawl_links", "crawled_links")
+    typer.echo(
+        f"ETL done: {metadata.get('crawled', 0)} crawled, {metadata.get('skipped_as_existing', 0)} skipped "
+        f"(already stored), {metadata.get('failed', 0)} failed."
+    )
+    for domain, counts in (metadata.get("by_domain") or {}).items():
+        typer.echo(f"  {domain}: {counts.get('crawled', 0)} crawled, {counts.get('skipped', 0)} skipped, "
+                   f"{counts.get('failed', 0)} failed")
+        for failure in counts.get("failures", []):
+            typer.echo(f"    FAILED {failure['link']}: {failure['reason']}")
+
+
+@app.command()
+def features(
+    config: str = typer.Option(DEFAULT_FEATURES_CONFIG, help="YAML with parameters: author_full_names."),
+    cache: bool = typer.Option(False, "--cache/--no-cache", help="ZenML step caching (off: it is incremental)."),
+) -> None:
+    """Clean, chunk and embed the warehouse into Qdrant (the `feature_engineering` pipeline)."""
+    from pipelines.feature_engineering import feature_engineering
+
+    run = run_pipeline(feature_engineering, config, "feature_engineering", cache)
+    print_feature_summary(run)
+
+
+def print_feature_summary(run: Any) -> None:
+    from zenml.client import Client
+
+    run = Client().get_pipeline_run(run.id)
+    for step_name, step_run in run.steps.items():
+        for output_name, artifacts in step_run.outputs.items():
+            metadata = {k: v for k, v in artifacts[0].run_metadata.items() if k not in {"schema", "storage_size"}}
+            if metadata:
+                typer.echo(f"{step_name}.{output_name}: {metadata}")
+
+
+@app.command("end-to-end-data")
+def end_to_end_data(
+    etl_config: str = typer.Option(DEFAULT_ETL_CONFIG, help="ETL config (user and links)."),
+    features_config: str = typer.Option(
+        "", help="Feature config; by default the ETL config's author alone is featurised."
+    ),
+) -> None:
+    """Run the ETL and then the feature pipeline."""
+    etl(config=etl_config, cache=False)
+    if features_config:
+        features(config=features_config, cache=False)
+        return
+    from pipelines.feature_engineering import feature_engineering
+
+    author = load_config(resolve_config_path(etl_config))["parameters"]["user_full_name"]
+    run = feature_engineering.with_options(
+        run_name=f"feature_engineering_run_{datetime.now():%Y_%m_%d_%H_%M_%S_%f}", enable_cache=False
+    )(author_full_names=[author])
+    print_feature_summary(run)
+
+
+@app.command("export-warehouse")
+def export_warehouse(
+    output_dir: Path = typer.Option(Path("data/data_warehouse_raw_data"), help="Folder for <Class>.json files."),
+) -> None:
+    """Export the data warehouse to one JSON file per document class."""
+    from tools.data_warehouse import export_to_json
+
+    counts = export_to_json(output_dir if output_dir.is_absolute() else Path.cwd() / output_dir)
+    typer.echo(f"Exported to {output_dir}: {counts}")
+
+
+@app.command("import-warehouse")
+def import_warehouse(
+    input_dir: Path = typer.Option(Path("data/data_warehouse_raw_data"), help="Folder with <Class>.json files."),
+) -> None:
+    """Import JSON files (the export format) into the data warehouse; idempotent."""
+    from tools.data_warehouse import import_from_json
+
+    try:
+        counts = import_from_json(input_dir if input_dir.is_absolute() else Path.cwd() / input_dir)
+    except (FileNotFoundError, ValueError) as error:
+        fail(str(error))
+    typer.echo(f"Imported from {input_dir}: {counts}")
+
+
+@app.command("export-settings")
+def export_settings(secret_name: str = typer.Option("settings", help="Name of the ZenML secret.")) -> None:
+    """Store the current settings (env and .env) in a ZenML secret."""
+    from llm_engineering.settings import export_settings_to_zenml_secret
+
+    count = export_settings_to_zenml_secret(secret_name)
+    typer.echo(f"Stored {count} settings in the ZenML secret '{secret_name}'. "
+               f"Read them back with SETTINGS_FROM_ZENML_SECRET={secret_name}.")
+
+
+def _zenml(*args: str) -> int:
+    return subprocess.call([sys.executable, "-m", "zenml.cli.cli", *args])
+
+
+@zenml_server_app.command("up")
+def zenml_server_up(port: int = typer.Option(8237, help="Port of the local dashboard.")) -> None:
+    """Start the local ZenML server (dashboard on 127.0.0.1:<port>); later runs are recorded there."""
+    code = _zenml("login", "--local", "--port", str(port))
+    if code:
+        fail("could not start the local ZenML server (see the messages above).")
+    typer.echo(f"ZenML dashboard: http://127.0.0.1:{port}  (stop it with `poetry poe local-zenml-server-down`)")
+
+
+@zenml_server_app.command("down")
+def zenml_server_down() -> None:
+    """Stop the local ZenML server and go back to the local store."""
+    if _zenml("logout", "--local"):
+        fail("could not stop the local ZenML server.")
+
+
+def _docker_compose(*args: str) -> None:
+    if shutil.which("docker") is None:
+        fail("`docker` is not installed. Install Docker to run MongoDB and Qdrant servers, or keep the embedded "
+             "defaults (nothing to start).")
+    if subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
+        fail("the Docker engine is not running (`docker info` failed). Start it, or keep the embedded defaults.")
+    code = subprocess.call(["docker", "compose", "-f", str(PROJECT_ROOT / "docker-compose.yml"), *args])
+    if code:
+        fail(f"`docker compose {' '.join(args)}` failed with exit code {code}.")
+
+
+@infra_app.command("up")
+def infra_up() -> None:
+    """Start MongoDB and Qdrant (docker compose) and print the settings that point at them."""
+    _docker_compose("up", "-d", "--wait")
+    typer.echo("Servers are up. Point the project at them in .env:\n"
+               "  DATABASE_HOST=mongodb://llm_engineering:llm_engineering@127.0.0.1:27017\n"
+               "  QDRANT_DATABASE_HOST=localhost\n  QDRANT_DATABASE_PORT=6333")
+
+
+@infra_app.command("down")
+def infra_down() -> None:
+    """Stop the docker compose servers (volumes are kept)."""
+    _docker_compose("down")
+
+
+if __name__ == "__main__":
+    app()
