@@ -16,6 +16,7 @@ import typer
 os.environ.setdefault("ZENML_ANALYTICS_OPT_IN", "false")
 os.environ.setdefault("ZENML_ENABLE_RICH_TRACEBACK", "false")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("ZENML_AUTO_OPEN_DASHBOARD", "false")
 
 from llm_engineering.settings import PROJECT_ROOT  # noqa: E402
 from tools.pipeline_config import ConfigError, check_config, load_config, resolve_config_path  # noqa: E402
