@@ -1,0 +1,318 @@
+"""BaseSeleniumCrawler: one headless Chromium per crawler, started on first use and reused across links.
+
+The browser is found locally (settings, then the system packages) so nothing is downloaded at run time;
+`chromedriver_autoinstaller` is the last resort, used only when no driver is installed. A crawler instance
+and its browser belong to one thread: the runner keeps one instance per worker thread.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import time
+import urllib.error
+from abc import ABC
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Self
+
+from loguru import logger
+from selenium import webdriver
+from selenium.common.exceptions import (
+    InvalidSessionIdException,
+    NoSuchWindowException,
+    TimeoutException,
+    WebDriverException,
+)
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.support.ui import WebDriverWait
+
+from llm_engineering.application.crawlers.base import BaseCrawler
+from llm_engineering.domain.exceptions import CrawlError, ImproperlyConfigured
+from llm_engineering.settings import get_settings
+
+CHROMIUM_ARGUMENTS: tuple[str, ...] = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--window-size=1280,1600",  # a tall viewport: fewer scrolls per page
+)
+INSTALL_HINT = (
+    "install chromium and chromium-driver: apt-get install chromium chromium-driver, or set CHROMEDRIVER_PATH"
+)
+_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+_CHROMEDRIVER_FALLBACKS = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
+# Chrome network errors that trying again cannot fix.
+_PERMANENT_NET_ERRORS = frozenset(
+    ("ERR_NAME_NOT_RESOLVED", "ERR_INVALID_URL", "ERR_UNKNOWN_URL_SCHEME", "ERR_DISALLOWED_URL_SCHEME")
+)
+_NET_ERROR = re.compile(r"net::(ERR_[A-Z_]+)")
+_DEAD_SESSION_WORDS = ("chrome not reachable", "disconnected", "session deleted", "no such session")
+# Bot-challenge interstitials: the page is not the article, but asking again later may work.
+_CHALLENGE_TITLES = ("just a moment...", "attention required! | cloudflare")
+_SCROLL_HEIGHT_JS = (
+    "return Math.max(document.body ? document.body.scrollHeight : 0, "
+    "document.documentElement ? document.documentElement.scrollHeight : 0);"
+)
+# The final response's status of the current document (Navigation Timing Level 2, Chrome 109+).
+_RESPONSE_STATUS_JS = (
+    "const nav = performance.getEntriesByType('navigation')[0]; return nav ? (nav.responseStatus || 0) : 0;"
+)
+
+
+def find_chromium_binary(configured: str | None = None) -> str | None:
+    """CHROMIUM_BINARY, else Chromium or Chrome on PATH or in /usr/bin; None lets chromedriver search."""
+    if configured:
+        if not Path(configured).is_file():
+            raise ImproperlyConfigured(f"CHROMIUM_BINARY={configured} does not exist; {INSTALL_HINT}.")
+        return configured
+    for name in _CHROMIUM_NAMES:
+        found = shutil.which(name) or shutil.which(name, path="/usr/bin")
+        if found:
+            return found
+    return None
+
+
+def find_chromedriver(configured: str | None = None) -> str:
+    """CHROMEDRIVER_PATH, else the system chromedriver; only when none is installed, chromedriver_autoinstaller
+    (which needs the network)."""
+    if configured:
+        if not Path(configured).is_file():
+            raise ImproperlyConfigured(f"CHROMEDRIVER_PATH={configured} does not exist; {INSTALL_HINT}.")
+        return configured
+    found = shutil.which("chromedriver")
+    if found:
+        return found
+    for candidate in _CHROMEDRIVER_FALLBACKS:
+        if Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return _autoinstall_chromedriver()
+
+
+def _autoinstall_chromedriver() -> str:
+    import chromedriver_autoinstaller  # only here: it is the network fallback
+
+    try:
+        path = chromedriver_autoinstaller.install()
+    except (urllib.error.URLError, OSError) as error:
+        raise ImproperlyConfigured(
+            f"No chromedriver is installed and downloading one failed ({error}); {INSTALL_HINT}."
+        ) from error
+    if not path:
+        raise ImproperlyConfigured(
+            f"No chromedriver is installed and none could be downloaded; {INSTALL_HINT}."
+        )
+    return str(path)
+
+
+def _first_line(error: WebDriverException) -> str:
+    """Selenium messages carry a stack trace after the first line."""
+    text = (error.msg or str(error) or "").strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+class BaseSeleniumCrawler(BaseCrawler, ABC):
+    """A crawler that reads pages through a real headless Chromium.
+
+    `extra_arguments` are added to the Chromium command line (tests pass `--host-resolver-rules=...` to keep
+    saved pages from waiting on the internet). `page_load_timeout_s` and `max_scrolls` default to
+    CRAWL_TIMEOUT_S and SELENIUM_MAX_SCROLLS.
+    """
+
+    # How long the page may stay the same height after a scroll before it counts as fully loaded.
+    scroll_settle_s: float = 1.0
+    scroll_poll_s: float = 0.1
+
+    def __init__(
+        self,
+        *,
+        extra_arguments: Sequence[str] = (),
+        page_load_timeout_s: float | None = None,
+        max_scrolls: int | None = None,
+    ) -> None:
+        self.extra_arguments = tuple(extra_arguments)
+        self._page_load_timeout_s = page_load_timeout_s
+        self._max_scrolls = max_scrolls
+        self._driver: WebDriver | None = None
+        self._profile_dir: str | None = None
+        self.driver_starts = 0  # how many browsers this crawler has started (one unless one crashed)
+
+    # --- settings ------------------------------------------------------------------------------------------
+
+    @property
+    def page_load_timeout_s(self) -> float:
+        return self._page_load_timeout_s or get_settings().CRAWL_TIMEOUT_S
+
+    @property
+    def max_scrolls(self) -> int:
+        return self._max_scrolls if self._max_scrolls is not None else get_settings().SELENIUM_MAX_SCROLLS
+
+    # --- browser lifecycle ---------------------------------------------------------------------------------
+
+    @property
+    def driver(self) -> WebDriver:
+        """The browser, started on first use."""
+        if self._driver is None:
+            self._driver = self._start_driver()
+        return self._driver
+
+    @property
+    def browser_started(self) -> bool:
+        return self._driver is not None
+
+    @property
+    def profile_dir(self) -> Path | None:
+        """The running browser's temporary profile folder, removed on close."""
+        return Path(self._profile_dir) if self._profile_dir else None
+
+    def _options(self, binary: str | None) -> webdriver.ChromeOptions:
+        options = webdriver.ChromeOptions()
+        for argument in (*CHROMIUM_ARGUMENTS, *self.extra_arguments):
+            options.add_argument(argument)
+        options.add_argument(f"--user-data-dir={self._profile_dir}")
+        options.page_load_strategy = "eager"  # the DOM is what we read; images and trackers are not
+        if binary:
+            options.binary_location = binary
+        return options
+
+    def _start_driver(self) -> WebDriver:
+        os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must never reach for the network
+        settings = get_settings()
+        binary = find_chromium_binary(settings.CHROMIUM_BINARY)
+        driver_path = find_chromedriver(settings.CHROMEDRIVER_PATH)
+        self._profile_dir = tempfile.mkdtemp(prefix="llm-twin-chromium-")
+        started = time.perf_counter()
+        try:
+            driver = webdriver.Chrome(
+                service=Service(executable_path=driver_path), options=self._options(binary)
+            )
+        except WebDriverException as error:
+            self._remove_profile()
+            message = _first_line(error)
+            raise ImproperlyConfigured(
+                f"Chromium did not start (driver {driver_path}, browser {binary or 'found by chromedriver'}): "
+                f"{message}. The browser and chromedriver must have the same major version; {INSTALL_HINT}."
+            ) from error
+        driver.set_page_load_timeout(self.page_load_timeout_s)
+        self.driver_starts += 1
+        logger.debug(
+            f"{self.name}: Chromium started in {time.perf_counter() - started:.1f} s ({driver_path})."
+        )
+        return driver
+
+    def close(self) -> None:
+        """Quit the browser and remove its profile; the next link would start a fresh one."""
+        driver, self._driver = self._driver, None
+        if driver is not None:
+            try:
+                driver.quit()
+            except WebDriverException as error:  # already dead: its profile still has to go
+                logger.debug(f"{self.name}: quitting Chromium failed: {error.msg}")
+        self._remove_profile()
+
+    def _remove_profile(self) -> None:
+        if self._profile_dir:
+            shutil.rmtree(self._profile_dir, ignore_errors=True)
+            self._profile_dir = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- pages ---------------------------------------------------------------------------------------------
+
+    def open_page(self, url: str) -> None:
+        """Load `url`; raise CrawlError on a timeout, a network error, an HTTP error status or a bot
+        challenge, so that an error page is never stored as content."""
+        driver = self.driver
+        try:
+            driver.get(url)
+        except TimeoutException as error:
+            self._stop_loading()
+            raise CrawlError(
+                f"{url} did not load within {self.page_load_timeout_s:g} s (CRAWL_TIMEOUT_S).", transient=True
+            ) from error
+        except WebDriverException as error:
+            raise self._navigation_error(url, error) from error
+        self._check_loaded_page(url)
+
+    def _check_loaded_page(self, url: str) -> None:
+        driver = self.driver
+        if driver.current_url.startswith("chrome-error://"):
+            raise CrawlError(f"{url} could not be loaded (the browser shows its error page).", transient=True)
+        status = self.response_status()
+        if status >= 400:
+            transient = status in (408, 425, 429) or status >= 500
+            raise CrawlError(f"{url} answered HTTP {status}.", transient=transient)
+        if driver.title.strip().lower() in _CHALLENGE_TITLES:
+            raise CrawlError(f"{url} answered with a bot challenge page ({driver.title!r}).", transient=True)
+
+    def response_status(self) -> int:
+        """The HTTP status of the current document's final response; 0 when the browser cannot tell."""
+        try:
+            return int(self.driver.execute_script(_RESPONSE_STATUS_JS) or 0)
+        except (WebDriverException, TypeError, ValueError):
+            return 0
+
+    def _navigation_error(self, url: str, error: WebDriverException) -> CrawlError:
+        message = _first_line(error)
+        if isinstance(error, InvalidSessionIdException | NoSuchWindowException) or any(
+            word in message.lower() for word in _DEAD_SESSION_WORDS
+        ):
+            self.close()  # the next link starts a fresh browser
+            return CrawlError(f"{url}: the browser died ({message}); it will be restarted.", transient=True)
+        net_error = _NET_ERROR.search(message)
+        if net_error:
+            code = net_error.group(1)
+            return CrawlError(
+                f"{url} could not be loaded: {code}.", transient=code not in _PERMANENT_NET_ERRORS
+            )
+        return CrawlError(f"{url} could not be loaded: {message}", transient=True)
+
+    def _stop_loading(self) -> None:
+        try:
+            self.driver.execute_script("window.stop();")
+        except WebDriverException:
+            self.close()  # an unresponsive browser is replaced on the next link
+
+    def page_source(self) -> str:
+        """The page's current DOM as HTML (after its scripts ran and after scrolling)."""
+        return self.driver.page_source
+
+    def scroll_height(self) -> int:
+        return int(self.driver.execute_script(_SCROLL_HEIGHT_JS) or 0)
+
+    def scroll_page(self, max_scrolls: int | None = None, settle_s: float | None = None) -> int:
+        """Scroll to the bottom until the page stops growing or `max_scrolls` (SELENIUM_MAX_SCROLLS) is reached.
+
+        After each scroll the height is polled every `scroll_poll_s` for at most `settle_s`: a page that grows
+        quickly costs no fixed sleep. Returns how many scrolls made the page grow.
+        """
+        limit = self.max_scrolls if max_scrolls is None else max_scrolls
+        settle = self.scroll_settle_s if settle_s is None else settle_s
+        driver = self.driver
+        height = self.scroll_height()
+        for done in range(limit):
+            driver.execute_script("window.scrollTo(0, arguments[0]);", height)
+            try:
+                WebDriverWait(driver, settle, poll_frequency=self.scroll_poll_s).until(
+                    lambda _, before=height: self.scroll_height() > before
+                )
+            except TimeoutException:
+                return done  # stable: everything the page loads on scroll is there
+            height = self.scroll_height()
+        logger.info(
+            f"{self.name}: stopped after {limit} scrolls (SELENIUM_MAX_SCROLLS); the page may hold more."
+        )
+        return limit
