@@ -87,7 +87,7 @@ def serve_directory(directory: Path) -> tuple[http.server.ThreadingHTTPServer, s
     """Serve `directory` on 127.0.0.1 (an ephemeral port) in a background thread."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 

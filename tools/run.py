@@ -165,7 +165,7 @@ def export_settings(secret_name: str = typer.Option("settings", help="Name of th
 
 
 def _zenml(*args: str) -> int:
-    return subprocess.call([sys.executable, "-m", "zenml.cli.cli", *args])
+    return subprocess.call([sys.executable, "-c", "import sys; from zenml_cli import cli; sys.exit(cli())", *args])
 
 
 @zenml_server_app.command("up")

@@ -8,6 +8,7 @@ to the thread that created it, so each thread gets its own client on the same fi
 from __future__ import annotations
 
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ EMBEDDED_FILE_NAME = "warehouse.sqlite"
 _lock = threading.Lock()
 _server_client: Any = None
 _thread_local = threading.local()
-_embedded_clients: list[Any] = []  # every per-thread client, so reset can close them all
+# Live per-thread clients, so reset can close them. Weak references: when a worker thread ends, its
+# threading.local value (the client) is freed with its SQLite connection instead of piling up.
+_embedded_clients: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def _connect_server(uri: str, timeout_s: float) -> Any:
@@ -61,7 +64,7 @@ def _connect_embedded(path_setting: str) -> Any:
             "Point DATABASE_HOST at a writable folder or at a mongodb:// URI."
         ) from error
     client = litemongo.connect(str(store_file))
-    _embedded_clients.append(client)
+    _embedded_clients.add(client)
     return client
 
 
@@ -95,7 +98,7 @@ def reset_connections() -> None:
         if _server_client is not None:
             _server_client.close()
             _server_client = None
-        for client in _embedded_clients:
+        for client in list(_embedded_clients):
             try:
                 client.close()
             except Exception as error:  # a client of a dead thread may already be unusable

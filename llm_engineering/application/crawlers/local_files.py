@@ -1,0 +1,267 @@
+"""Local files as articles: a Markdown, HTML or text file, or a folder of them (a Medium or Substack export).
+
+One ArticleDocument per file, keyed by the file's `file://` URI, so re-running adds only new files.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
+
+import yaml
+from loguru import logger
+
+from llm_engineering.application.crawlers.base import BaseCrawler, CrawlResult
+from llm_engineering.application.crawlers.custom_article import article_content
+from llm_engineering.application.crawlers.extraction import ExtractionError, extract_article
+from llm_engineering.domain.documents import ArticleDocument, UserDocument
+from llm_engineering.domain.exceptions import CrawlError, UnsupportedLinkError
+from llm_engineering.settings import PROJECT_ROOT
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+TEXT_SUFFIXES = frozenset({".txt"})
+SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | TEXT_SUFFIXES
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+
+
+# --- paths ------------------------------------------------------------------------------------------------
+
+
+def is_file_link(link: str) -> bool:
+    return link.strip().lower().startswith("file:")
+
+
+def to_local_path(link: str) -> Path:
+    """A local path or `file://` URI as an absolute path; relative paths are relative to the project root,
+    so a YAML config means the same files whatever the current directory is."""
+    link = link.strip()
+    if is_file_link(link):
+        parts = urlsplit(link)
+        if parts.netloc not in ("", "localhost"):
+            raise UnsupportedLinkError(
+                f"{link!r} names the remote host {parts.netloc!r}; use file:///absolute/path for local files."
+            )
+        path = Path(unquote(parts.path))
+    else:
+        path = Path(link).expanduser()
+    if not path.is_absolute():
+        path = PROJECT_ROOT / path
+    return path.resolve()
+
+
+def file_link(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+def list_article_files(folder: Path) -> list[Path]:
+    """Supported, non-empty files under `folder` (hidden folders such as .git are left out), sorted."""
+    files = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and path.stat().st_size > 0:
+            files.append(path)
+    return files
+
+
+# --- crawler notes -----------------------------------------------------------------------------------------
+
+
+class NotesMixin:
+    """Lets a crawler attach counts (skipped files, empty rows) to the CrawlResult of the link it crawled.
+
+    Each crawler instance serves one thread at a time (the runner keeps one per worker), so `notes` is safe.
+    """
+
+    notes: dict[str, Any]
+
+    def extract(self, link: str, user: UserDocument) -> CrawlResult:
+        self.notes = {}
+        result = super().extract(link, user)  # type: ignore[misc]
+        result.extra.update(self.notes)
+        return result
+
+
+# --- parsing -----------------------------------------------------------------------------------------------
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """YAML front matter (`---` ... `---`) as a dict, and the text after it."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}, text  # not front matter after all (e.g. a thematic break): keep the text whole
+    if not isinstance(meta, dict):
+        return {}, text
+    return {str(k).lower(): v for k, v in meta.items()}, text[match.end() :]
+
+
+def _first_heading(markdown: str) -> tuple[str | None, int | None]:
+    """The first ATX heading outside code fences, and its line index (a `#` in a code block is a comment)."""
+    in_fence = False
+    for index, line in enumerate(markdown.splitlines()):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        match = None if in_fence else _HEADING.match(line)
+        if match:
+            return match.group(2).strip(), index
+    return None, None
+
+
+def _title_from_filename(path: Path) -> str:
+    words = re.sub(r"[_\-]+", " ", path.stem).strip()
+    return words[:1].upper() + words[1:] if words else path.name
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    return str(value).strip() or None
+
+
+def parse_markdown(text: str, path: Path) -> dict[str, Any]:
+    meta, body = _split_front_matter(text)
+    title = _text_or_none(meta.get("title"))
+    heading, line_index = _first_heading(body)
+    lines = body.splitlines()
+    leading = line_index is not None and not any(line.strip() for line in lines[:line_index])
+    # The title is stored on its own, as for web pages: a leading title heading leaves the body.
+    if leading and (title is None or heading == title):
+        title = heading
+        body = "\n".join(lines[line_index + 1 :])
+    title = title or heading
+    content = {
+        "Title": title or _title_from_filename(path),
+        "Subtitle": _text_or_none(meta.get("subtitle")),
+        "Content": body.strip(),
+        "language": _text_or_none(meta.get("language") or meta.get("lang")),
+    }
+    for key in ("description", "author"):
+        if value := _text_or_none(meta.get(key)):
+            content[key.capitalize()] = value
+    content["_platform"] = _text_or_none(meta.get("platform"))
+    return content
+
+
+def parse_html(text: str, path: Path) -> dict[str, Any]:
+    content = article_content(extract_article(text, file_link(path)))
+    content["Title"] = content["Title"] or _title_from_filename(path)
+    content["_platform"] = _export_platform(text, path)
+    return content
+
+
+def parse_text(text: str, path: Path) -> dict[str, Any]:
+    return {"Title": _title_from_filename(path), "Subtitle": None, "Content": text.strip(), "language": None}
+
+
+def _export_platform(html: str, path: Path) -> str | None:
+    """Medium's export marks posts with a canonical medium.com link; Substack's has posts.csv beside them."""
+    if 'class="p-canonical"' in html and "medium.com" in html:
+        return "medium"
+    if any((folder / "posts.csv").is_file() for folder in (path.parent, path.parent.parent)):
+        return "substack"
+    return None
+
+
+def read_text_file(path: Path) -> str:
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise ValueError("binary file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        logger.warning(f"{path} is not UTF-8; reading it as Windows-1252.")
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_article_file(path: Path) -> dict[str, Any]:
+    """The ArticleDocument content of one file (plus a `_platform` hint). ValueError when it has no text."""
+    text = read_text_file(path)
+    suffix = path.suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        content = parse_markdown(text, path)
+    elif suffix in HTML_SUFFIXES:
+        content = parse_html(text, path)
+    else:
+        content = parse_text(text, path)
+    if not content["Content"]:
+        raise ValueError("no text")
+    return content
+
+
+# --- crawler -----------------------------------------------------------------------------------------------
+
+
+class LocalFilesCrawler(NotesMixin, BaseCrawler):
+    """A `file://` URI or local path to a .md/.html/.txt file, or a folder of them, as ArticleDocuments."""
+
+    model: ClassVar[type[ArticleDocument]] = ArticleDocument
+
+    def _files(self, link: str) -> list[Path]:
+        path = to_local_path(link)
+        if path.is_dir():
+            return list_article_files(path)
+        return [path] if path.is_file() else []
+
+    def already_stored(self, link: str) -> bool:
+        links = [file_link(path) for path in self._files(link)]
+        return bool(links) and self.model.count(link={"$in": links}) == len(links)
+
+    def crawl(self, link: str, user: UserDocument) -> int:
+        path = to_local_path(link)
+        files = self._check_source(path)
+        documents, failures = [], []
+        for file in files:
+            try:
+                content = parse_article_file(file)
+            except (ValueError, ExtractionError, OSError) as error:  # ExtractionError is a ValueError too
+                failures.append(f"{file.name}: {error}")
+                continue
+            platform = content.pop("_platform", None) or "local"
+            documents.append(
+                ArticleDocument(
+                    content=content,
+                    platform=platform,
+                    link=file_link(file),
+                    author_id=user.id,
+                    author_full_name=user.full_name,
+                )
+            )
+        if failures:
+            logger.warning(
+                f"{self.name}: {len(failures)} file(s) under {path} skipped: {'; '.join(failures)}"
+            )
+            self.notes["skipped_files"] = failures
+        if not documents:
+            raise CrawlError(f"No article text in {path}: {'; '.join(failures)}", transient=False)
+        return ArticleDocument.bulk_insert(documents)
+
+    @staticmethod
+    def _check_source(path: Path) -> list[Path]:
+        if not path.exists():
+            raise CrawlError(f"No such file or folder: {path}", transient=False)
+        if path.is_file():
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                raise CrawlError(
+                    f"{path} is not a Markdown, HTML or text file ({', '.join(sorted(SUPPORTED_SUFFIXES))}).",
+                    transient=False,
+                )
+            return [path]
+        files = list_article_files(path)
+        if not files:
+            raise CrawlError(
+                f"The folder {path} holds no non-empty {', '.join(sorted(SUPPORTED_SUFFIXES))} files.",
+                transient=False,
+            )
+        return files

@@ -1,0 +1,88 @@
+"""The CLI as a user runs it: subprocesses with their own stores and ZenML config, a real local ZenML server."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = {**os.environ}
+    env.update(
+        DATABASE_HOST=str(tmp_path / "warehouse"),
+        QDRANT_DATABASE_HOST=str(tmp_path / "qdrant"),
+        ZENML_CONFIG_PATH=str(tmp_path / "zenml"),
+        ZENML_LOCAL_STORES_PATH=str(tmp_path / "zenml-stores"),
+        ZENML_ANALYTICS_OPT_IN="false",
+        ZENML_AUTO_OPEN_DASHBOARD="false",
+    )
+    return env
+
+
+def cli(env: dict[str, str], *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tools.run", *args],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def test_bad_config_is_a_clear_error_and_exit_1(cli_env: dict[str, str], tmp_path: Path) -> None:
+    config = tmp_path / "bad.yaml"
+    config.write_text("parameters:\n  user_full_name: Ada Writer\n  link: [https://example.com]\n")
+    result = cli(cli_env, "etl", "--config", str(config))
+    assert result.returncode == 1
+    assert "unknown parameter(s) ['link']" in result.stderr and "Allowed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_import_and_export_the_warehouse(cli_env: dict[str, str], shared_warehouse_dir: Path, tmp_path: Path) -> None:
+    assert cli(cli_env, "import-warehouse", "--input-dir", str(shared_warehouse_dir)).returncode == 0
+    again = cli(cli_env, "import-warehouse", "--input-dir", str(shared_warehouse_dir))
+    assert "'ArticleDocument': 76" in again.stdout
+    out = tmp_path / "export"
+    assert cli(cli_env, "export-warehouse", "--output-dir", str(out)).returncode == 0
+    for name in ("UserDocument", "ArticleDocument", "PostDocument", "RepositoryDocument"):
+        exported = json.loads((out / f"{name}.json").read_text())
+        original = json.loads((shared_warehouse_dir / f"{name}.json").read_text())
+        assert sorted(exported, key=lambda d: d["_id"]) == sorted(original, key=lambda d: d["_id"])
+
+
+def test_import_of_a_missing_folder_fails_clearly(cli_env: dict[str, str], tmp_path: Path) -> None:
+    result = cli(cli_env, "import-warehouse", "--input-dir", str(tmp_path / "nowhere"))
+    assert result.returncode == 1 and "is not a folder" in result.stderr
+
+
+def test_demo_etl_run_reaches_the_local_zenml_server(cli_env: dict[str, str]) -> None:
+    port = free_port()
+    up = cli(cli_env, "zenml-server", "up", "--port", str(port))
+    assert up.returncode == 0, up.stdout + up.stderr
+    try:
+        etl = cli(cli_env, "etl")  # the default offline demo config
+        assert etl.returncode == 0, etl.stdout + etl.stderr
+        assert "ETL done:" in etl.stdout and "0 failed" in etl.stdout
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/runs?size=50", timeout=30) as response:
+            runs = json.load(response)["items"]
+        names = [run["name"] for run in runs]
+        assert any(name.startswith("digital_data_etl_run_") for name in names), names
+        assert all(run["body"]["status"] == "completed" for run in runs)
+
+        rerun = cli(cli_env, "etl")
+        assert rerun.returncode == 0 and "ETL done: 0 crawled" in rerun.stdout
+    finally:
+        down = cli(cli_env, "zenml-server", "down")
+        assert down.returncode == 0, down.stdout + down.stderr

@@ -1,0 +1,288 @@
+"""crawl_links against real local servers and the real warehouse: politeness, robots.txt, retries,
+duplicates, idempotency, and a report in which some links fail."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import ClassVar
+
+import pytest
+
+from llm_engineering.application.crawlers.base import BaseCrawler, CrawlStatus
+from llm_engineering.application.crawlers.dispatcher import CrawlerDispatcher
+from llm_engineering.application.crawlers.runner import (
+    DISALLOWED_BY_ROBOTS,
+    CrawlReport,
+    _round_robin_by_domain,
+    backoff_delay,
+    crawl_links,
+)
+from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
+from llm_engineering.domain.exceptions import CrawlError
+from llm_engineering.settings import get_settings
+from tests.integration import test_crawlers
+from tests.integration.test_crawlers import ScriptedServer, closed_port
+
+# The crawler tests' fixtures: short timeouts and a fresh warehouse, the user, the scripted server.
+crawl_env, user, site = test_crawlers.crawl_env, test_crawlers.user, test_crawlers.site
+
+FAST = {"backoff_base_s": 0.01, "progress": False, "max_retries": 2}
+
+
+def by_link(report: CrawlReport) -> dict:
+    return {result.link: result for result in report.results}
+
+
+# --- politeness ---------------------------------------------------------------------------------------------
+
+
+def test_concurrency_is_bounded_per_domain_but_domains_run_in_parallel(
+    site: ScriptedServer, user: UserDocument
+) -> None:
+    site.delay_s = 0.15
+    links = [site.url(f"/slow-article/{i}", host) for host in ("127.0.0.1", "localhost") for i in range(6)]
+
+    report = crawl_links(user, links, CrawlerDispatcher.build(), max_workers=6, max_per_domain=2, **FAST)
+
+    assert report.crawled == 12 and report.failed == 0
+    assert site.max_in_flight["127.0.0.1"] == 2
+    assert site.max_in_flight["localhost"] == 2
+    assert set(report.by_domain()) == {"127.0.0.1", "localhost"}
+
+
+def test_robots_txt_is_fetched_once_per_origin_and_honoured(site: ScriptedServer, user: UserDocument) -> None:
+    site.robots_txt = "User-agent: *\nDisallow: /private/\n"
+    private = [site.url("/private/a"), site.url("/private/b")]
+    public = [site.url("/public/a"), site.url("/public/b")]
+
+    report = crawl_links(user, private + public, CrawlerDispatcher.build(), **FAST)
+
+    results = by_link(report)
+    for link in private:
+        assert results[link].status is CrawlStatus.FAILED and results[link].reason == DISALLOWED_BY_ROBOTS
+        assert results[link].attempts == 1  # a permanent failure: never retried
+    assert all(results[link].status is CrawlStatus.CRAWLED for link in public)
+    assert site.hits["/robots.txt"] == 1
+    assert site.hits["/private/a"] == site.hits["/private/b"] == 0  # never requested
+
+    again = crawl_links(user, private, CrawlerDispatcher.build(), respect_robots_txt=False, **FAST)
+    assert again.crawled == 2
+
+
+def test_an_unreachable_robots_txt_allows_crawling(site: ScriptedServer, user: UserDocument) -> None:
+    # The scripted server answers 404 for robots.txt; a dead host for robots.txt is covered by the crawl error.
+    report = crawl_links(user, [site.url("/article/one")], CrawlerDispatcher.build(), **FAST)
+    assert report.crawled == 1 and site.hits["/robots.txt"] == 1
+
+
+# --- retries ----------------------------------------------------------------------------------------------
+
+
+def test_transient_failures_are_retried_and_permanent_ones_are_not(
+    site: ScriptedServer, user: UserDocument
+) -> None:
+    recovers = site.url("/flaky/2/recovers")
+    never = site.url("/unavailable")
+    missing = site.url("/missing")
+    rate_limited = site.url("/rate-limited")
+    dead = f"http://127.0.0.1:{closed_port()}/post"
+
+    report = crawl_links(
+        user, [recovers, never, missing, rate_limited, dead], CrawlerDispatcher.build(), **FAST
+    )
+
+    results = by_link(report)
+    assert results[recovers].status is CrawlStatus.CRAWLED and results[recovers].attempts == 3
+    assert site.hits["/flaky/2/recovers"] == 3
+    for link in (never, rate_limited, dead):
+        assert results[link].status is CrawlStatus.FAILED and results[link].attempts == 3  # 1 + 2 retries
+    assert results[missing].attempts == 1 and site.hits["/missing"] == 1
+    assert report.retries == 2 + 2 + 2 + 2
+    assert ArticleDocument.count() == 1
+
+
+class FlakyNetworkCrawler(BaseCrawler):
+    """A real crawler whose source drops the connection on the first try (an unexpected OSError)."""
+
+    model = ArticleDocument
+    calls: ClassVar[Counter[str]] = Counter()
+
+    def crawl(self, link: str, user: UserDocument) -> int:
+        type(self).calls[link] += 1
+        if type(self).calls[link] == 1:
+            raise ConnectionResetError("connection reset by peer")
+        if "bug" in link:
+            raise KeyError("a bug in the crawler")
+        ArticleDocument(
+            content={"Title": "t", "Subtitle": None, "Content": "c", "language": None},
+            platform="test",
+            link=link,
+            author_id=user.id,
+            author_full_name=user.full_name,
+        ).save()
+        return 1
+
+
+def test_unexpected_exceptions_fail_one_link_and_network_ones_are_retried(user: UserDocument) -> None:
+    FlakyNetworkCrawler.calls = Counter()
+    dispatcher = CrawlerDispatcher.build().register("http://flaky.test", FlakyNetworkCrawler)
+
+    links = ["http://flaky.test/ok", "http://flaky.test/bug"]
+    report = crawl_links(user, links, dispatcher, respect_robots_txt=False, **FAST)
+
+    results = by_link(report)
+    assert results["http://flaky.test/ok"].status is CrawlStatus.CRAWLED
+    assert results["http://flaky.test/ok"].attempts == 2
+    bug = results["http://flaky.test/bug"]
+    assert bug.status is CrawlStatus.FAILED and bug.attempts == 2 and "KeyError" in (bug.reason or "")
+
+
+# --- crawler instances ------------------------------------------------------------------------------------
+
+
+class BrowserLikeCrawler(BaseCrawler):
+    """Counts instances and closes, like a Selenium crawler holding one browser per worker."""
+
+    model = ArticleDocument
+    lock = threading.Lock()
+    created: ClassVar[list[BrowserLikeCrawler]] = []
+    closed: ClassVar[int] = 0
+
+    def __init__(self) -> None:
+        with self.lock:
+            type(self).created.append(self)
+        self.thread = threading.get_ident()
+        self.links: list[str] = []
+
+    def crawl(self, link: str, user: UserDocument) -> int:
+        assert threading.get_ident() == self.thread  # never shared between threads
+        self.links.append(link)
+        return 0
+
+    def already_stored(self, link: str) -> bool:
+        return False
+
+    def close(self) -> None:
+        with self.lock:
+            type(self).closed += 1
+
+
+def test_one_crawler_instance_per_worker_thread_reused_and_closed(user: UserDocument) -> None:
+    BrowserLikeCrawler.created, BrowserLikeCrawler.closed = [], 0
+    dispatcher = CrawlerDispatcher.build().register("browser.test", BrowserLikeCrawler)
+    links = [f"https://browser.test/post/{i}" for i in range(12)]
+
+    report = crawl_links(
+        user, links, dispatcher, max_workers=3, max_per_domain=3, respect_robots_txt=False, **FAST
+    )
+
+    assert report.crawled == 12
+    assert 1 <= len(BrowserLikeCrawler.created) <= 3
+    assert sum(len(crawler.links) for crawler in BrowserLikeCrawler.created) == 12
+    assert BrowserLikeCrawler.closed == len(BrowserLikeCrawler.created)
+
+
+# --- duplicates, idempotency and the report ---------------------------------------------------------------
+
+
+def test_duplicate_links_are_crawled_once(site: ScriptedServer, user: UserDocument) -> None:
+    link = site.url("/article/dup")
+    report = crawl_links(
+        user, [link, link, f"{link}#comments", f"  {link}  "], CrawlerDispatcher.build(), **FAST
+    )
+
+    assert len(report.results) == 1 and report.duplicates == 3
+    assert site.hits["/article/dup"] == 1
+
+
+def test_a_second_run_skips_everything_and_writes_nothing(site: ScriptedServer, user: UserDocument) -> None:
+    links = [
+        "samples/ada_writer/articles",
+        "samples/ada_writer/linkedin/Shares.csv",
+        site.url("/article/idempotent"),
+    ]
+    first = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
+    assert first.crawled == 3 and first.documents == 4 + 5 + 1
+    counts = (ArticleDocument.count(), PostDocument.count())
+
+    second = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
+
+    assert second.skipped == 3 and second.crawled == 0 and second.documents == 0
+    assert (ArticleDocument.count(), PostDocument.count()) == counts == (5, 5)
+    assert site.hits["/article/idempotent"] == 1
+
+
+def test_the_report_covers_every_link_when_some_fail(site: ScriptedServer, user: UserDocument) -> None:
+    links = [
+        site.url("/article/good"),
+        site.url("/missing"),
+        "ftp://files.example.com/post.txt",
+        "http://exa mple.com/post",
+        "samples/ada_writer/linkedin/Shares.csv",
+        "samples/does-not-exist.md",
+    ]
+
+    report = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
+
+    assert [result.status for result in report.results] == [
+        CrawlStatus.CRAWLED,
+        CrawlStatus.FAILED,
+        CrawlStatus.FAILED,
+        CrawlStatus.FAILED,
+        CrawlStatus.CRAWLED,
+        CrawlStatus.FAILED,
+    ]
+    assert (report.crawled, report.skipped, report.failed) == (2, 0, 4)
+    assert not report.all_failed
+    domains = report.by_domain()
+    assert domains["127.0.0.1"]["crawled"] == 1 and domains["127.0.0.1"]["failed"] == 1
+    assert domains["127.0.0.1"]["failures"] == [
+        {"link": site.url("/missing"), "reason": report.results[1].reason}
+    ]
+    assert "404" in (report.results[1].reason or "")
+    assert "scheme 'ftp:'" in (report.results[2].reason or "")
+    assert "not a valid host name" in (report.results[3].reason or "")
+    assert domains["local"] == {
+        "crawled": 1,
+        "skipped": 0,
+        "failed": 1,
+        "failures": [{"link": report.results[5].link, "reason": report.results[5].reason}],
+    }
+    lines = report.summary_lines()
+    assert lines[0].startswith("Crawled 2, skipped 0 (already stored), failed 4 of 6 link(s)")
+    assert any(line.strip().startswith("FAILED " + site.url("/missing")) for line in lines)
+
+
+def test_a_run_where_every_link_fails_says_so(user: UserDocument) -> None:
+    report = crawl_links(user, ["mailto:ada@example.org"], CrawlerDispatcher.build(), **FAST)
+    assert report.all_failed and report.failed == 1
+
+
+def test_crawl_errors_are_counted_not_raised(site: ScriptedServer, user: UserDocument) -> None:
+    try:
+        report = crawl_links(
+            user, [site.url("/paper.pdf"), site.url("/loop")], CrawlerDispatcher.build(), **FAST
+        )
+    except CrawlError as error:  # pragma: no cover - the assertion below explains the failure
+        pytest.fail(f"crawl_links raised for one bad link: {error}")
+    assert report.failed == 2 and report.retries == 0
+
+
+def test_runner_on_a_real_mongodb_server(mongo_server_stores: str) -> None:
+    get_settings.cache_clear()
+    user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    links = ["samples/ada_writer/articles", "samples/ada_writer/linkedin/Shares.csv"]
+
+    first = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
+    second = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
+
+    assert first.crawled == 2 and second.skipped == 2
+    assert ArticleDocument.count() == 4 and PostDocument.count() == 5
+
+
+def test_links_are_interleaved_across_domains_and_backoff_grows() -> None:
+    links = ["https://a.example/1", "https://a.example/2", "https://a.example/3", "https://b.example/1"]
+    assert _round_robin_by_domain(links) == [links[0], links[3], links[1], links[2]]
+    delays = [backoff_delay(attempt, base_s=1.0) for attempt in (1, 2, 3)]
+    assert 1.0 <= delays[0] <= 2.0 and 2.0 <= delays[1] <= 3.0 and 4.0 <= delays[2] <= 5.0

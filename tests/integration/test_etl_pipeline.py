@@ -1,0 +1,63 @@
+"""The digital_data_etl ZenML pipeline, run for real in the isolated ZenML store of the test session."""
+
+from collections.abc import Iterator
+
+import pytest
+from zenml.client import Client
+
+from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
+from pipelines.digital_data_etl import digital_data_etl
+from tests.conftest import FIXTURES_DIR, PROJECT_ROOT, serve_directory
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    server, base_url = serve_directory(FIXTURES_DIR / "site")
+    yield base_url
+    server.shutdown()
+
+
+def crawl_metadata(run_id) -> dict:
+    run = Client().get_pipeline_run(run_id)
+    return dict(run.steps["crawl_links"].outputs["crawled_links"][0].run_metadata)
+
+
+def run_etl(user_full_name: str, links: list[str]):
+    return digital_data_etl.with_options(enable_cache=False)(user_full_name=user_full_name, links=links)
+
+
+def test_etl_crawls_reports_failures_and_is_idempotent(stores, site: str) -> None:
+    links = [
+        f"{site}/first-post.html",
+        f"{site}/second-post.html",
+        f"{site}/missing-page.html",  # 404: reported, the run goes on
+        str(PROJECT_ROOT / "samples" / "ada_writer" / "linkedin" / "Shares.csv"),
+    ]
+    run = run_etl("Ada Writer", links)
+    assert run.status == "completed"
+    metadata = crawl_metadata(run.id)
+    assert metadata["crawled"] == 3 and metadata["failed"] == 1 and metadata["skipped_as_existing"] == 0
+    failures = metadata["by_domain"]["127.0.0.1"]["failures"]
+    assert failures[0]["link"].endswith("missing-page.html") and "404" in failures[0]["reason"]
+
+    user = UserDocument.find(first_name="Ada", last_name="Writer")
+    articles = ArticleDocument.bulk_find(author_id=user.id)
+    assert {a.content["Title"] for a in articles} == {"Why I write every morning", "Small models, sharp tools"}
+    first = next(a for a in articles if a.link.endswith("first-post.html"))
+    assert "three hundred words" in first.content["Content"]
+    assert "cookies" not in first.content["Content"] and "Privacy" not in first.content["Content"]
+    posts_before = PostDocument.count(author_id=user.id)
+    assert posts_before > 0
+
+    rerun = run_etl("Ada Writer", links)
+    again = crawl_metadata(rerun.id)
+    assert again["crawled"] == 0 and again["skipped_as_existing"] == 3 and again["failed"] == 1
+    assert ArticleDocument.count() == 2 and PostDocument.count() == posts_before and UserDocument.count() == 1
+
+
+def test_etl_step_fails_when_every_link_failed(stores, site: str) -> None:
+    with pytest.raises(RuntimeError, match="crawl_links"):  # ZenML names the failed step
+        run_etl("Ada Writer", [f"{site}/nope.html", "ftp://example.com/file", "not a url"])
+    assert ArticleDocument.count() == 0
+    failed_run = Client().get_pipeline("digital_data_etl").last_run
+    assert failed_run.status == "failed" and failed_run.steps["crawl_links"].status == "failed"
