@@ -6,7 +6,7 @@ import time
 import pytest
 
 from llm_engineering.domain.exceptions import DatabaseConnectionError
-from llm_engineering.infrastructure.db.mongo import embedded_store_file, get_database, reset_connections
+from llm_engineering.infrastructure.db.mongo import get_database, reset_connections
 from llm_engineering.infrastructure.db.qdrant import is_local_mode
 from llm_engineering.infrastructure.redaction import describe_host, mask_uri
 from llm_engineering.settings import PROJECT_ROOT, Settings, get_settings
@@ -53,9 +53,14 @@ def test_relative_store_paths_resolve_against_the_project(monkeypatch: pytest.Mo
     assert TESTS_PROJECT_ROOT == PROJECT_ROOT
 
 
-def test_embedded_store_file_accepts_a_folder_or_a_file(stores) -> None:
-    assert embedded_store_file(str(stores / "w")).name == "warehouse.sqlite"
-    assert embedded_store_file(str(stores / "mine.sqlite")).name == "mine.sqlite"
+def test_embedded_store_path_that_is_a_file_is_a_clear_error(stores, monkeypatch: pytest.MonkeyPatch) -> None:
+    not_a_folder = stores / "file.txt"
+    not_a_folder.write_text("x")
+    monkeypatch.setenv("DATABASE_HOST", str(not_a_folder))
+    get_settings.cache_clear()
+    reset_connections()
+    with pytest.raises(DatabaseConnectionError, match="needs a folder"):
+        get_database()
 
 
 def test_unreachable_mongodb_server_fails_fast_with_a_clear_masked_message(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -71,5 +71,5 @@ class BaseCrawler(ABC):
     def crawl(self, link: str, user: UserDocument) -> int:
         """Fetch `link`, store its document(s) for `user`, and return how many documents were written."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook: most crawlers hold nothing to release
         """Release resources held across links (a browser); called once per worker at the end."""

@@ -7,6 +7,7 @@ an atomic `get_or_create`, explicit conflict handling on save, and errors raised
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from abc import ABC
 from enum import StrEnum
@@ -22,6 +23,7 @@ from llm_engineering.infrastructure.db.mongo import get_database
 from llm_engineering.settings import get_settings
 
 DUPLICATE_KEY_CODE = 11000
+GET_OR_CREATE_ATTEMPTS = 20
 
 _indexed: set[tuple[str, str, str]] = set()
 _index_lock = threading.Lock()
@@ -131,21 +133,27 @@ class NoSQLBaseDocument(BaseModel, ABC):
     def get_or_create(cls, **filter_options: Any) -> Self:
         """Atomically fetch the document matching `filter_options`, creating it when missing.
 
-        An upsert does it in one round trip; when two writers race on a unique index, the loser's
-        DuplicateKeyError means the document now exists, so it is read back.
+        An upsert does it in one round trip. When writers race on a unique index, the loser gets a
+        DuplicateKeyError (the document now exists) and reads it back; a server may need a moment before
+        the winner's write is visible, so the read is retried briefly instead of failing the caller.
         """
         collection = cls.collection()
         new = cls(**filter_options).to_mongo()
         query = cls._to_query(filter_options)
-        try:
-            stored = collection.find_one_and_update(
-                query, {"$setOnInsert": new}, upsert=True, return_document=ReturnDocument.AFTER
-            )
-        except DuplicateKeyError:
-            stored = collection.find_one(query)
-        if stored is None:
-            raise RuntimeError(f"get_or_create({filter_options}) on '{cls.get_collection_name()}' found nothing.")
-        return cls.from_mongo(stored)
+        for attempt in range(GET_OR_CREATE_ATTEMPTS):
+            try:
+                stored = collection.find_one_and_update(
+                    query, {"$setOnInsert": new}, upsert=True, return_document=ReturnDocument.AFTER
+                )
+            except DuplicateKeyError:
+                stored = collection.find_one(query)
+            if stored is not None:
+                return cls.from_mongo(stored)
+            time.sleep(0.01 * (attempt + 1))
+        raise RuntimeError(
+            f"get_or_create({filter_options}) on '{cls.get_collection_name()}': the document was neither "
+            f"created nor found after {GET_OR_CREATE_ATTEMPTS} attempts (concurrent deletes?)."
+        )
 
     @classmethod
     def bulk_insert(

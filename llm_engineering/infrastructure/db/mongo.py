@@ -18,8 +18,6 @@ from llm_engineering.domain.exceptions import DatabaseConnectionError
 from llm_engineering.infrastructure.redaction import describe_host, mask_uri
 from llm_engineering.settings import get_settings
 
-EMBEDDED_FILE_NAME = "warehouse.sqlite"
-
 _lock = threading.Lock()
 _server_client: Any = None
 _thread_local = threading.local()
@@ -46,24 +44,27 @@ def _connect_server(uri: str, timeout_s: float) -> Any:
     return client
 
 
-def embedded_store_file(path_setting: str) -> Path:
-    """The SQLite file behind the embedded store: the setting may name a folder or a `.sqlite` file."""
-    path = get_settings().resolve_path(path_setting)
-    return path if path.suffix in {".sqlite", ".db"} else path / EMBEDDED_FILE_NAME
+def embedded_store_dir(path_setting: str) -> Path:
+    """The folder of the embedded store (one sub-folder per database, one SQLite file per collection)."""
+    return get_settings().resolve_path(path_setting)
 
 
 def _connect_embedded(path_setting: str) -> Any:
     import litemongo
 
-    store_file = embedded_store_file(path_setting)
+    store_dir = embedded_store_dir(path_setting)
+    if store_dir.exists() and not store_dir.is_dir():
+        raise DatabaseConnectionError(
+            f"DATABASE_HOST={store_dir} is a file; the embedded warehouse needs a folder (or a mongodb:// URI)."
+        )
     try:
-        store_file.parent.mkdir(parents=True, exist_ok=True)
+        store_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseConnectionError(
-            f"Cannot create the embedded warehouse folder {store_file.parent}: {error}. "
+            f"Cannot create the embedded warehouse folder {store_dir}: {error}. "
             "Point DATABASE_HOST at a writable folder or at a mongodb:// URI."
         ) from error
-    client = litemongo.connect(str(store_file))
+    client = litemongo.connect(str(store_dir))
     _embedded_clients.add(client)
     return client
 
@@ -88,7 +89,12 @@ def get_client() -> Any:
 
 
 def get_database() -> Any:
-    return get_client()[get_settings().DATABASE_NAME]
+    client = get_client()
+    name = get_settings().DATABASE_NAME
+    if get_settings().uses_mongodb_server:
+        return client[name]
+    with _lock:  # litemongo creates the database folder on first access: racing threads would clash
+        return client[name]
 
 
 def reset_connections() -> None:
