@@ -76,7 +76,7 @@ def etl(
     metadata = step_output_metadata(run, "crawl_links", "crawled_links")
     typer.echo(
         f"ETL done: {metadata.get('crawled', 0)} crawled, {metadata.get('skipped_as_existing', 0)} skipped "
-        f"(already stored), {metadata.get('failed', 0)} failed."
+        f"(already stored), {metadata.get('failed', 0)} failed; {metadata.get('documents_written', 0)} documents written."
     )
     for domain, counts in (metadata.get("by_domain") or {}).items():
         typer.echo(f"  {domain}: {counts.get('crawled', 0)} crawled, {counts.get('skipped', 0)} skipped, "

@@ -16,6 +16,8 @@ def crawl_links(user: UserDocument, links: list[str]) -> Annotated[list[str], "c
             "crawled": report.crawled,
             "skipped_as_existing": report.skipped,
             "failed": report.failed,
+            "documents_written": report.documents,
+            "retries": report.retries,
             "by_domain": report.by_domain(),
         },
     )
