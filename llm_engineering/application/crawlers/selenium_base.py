@@ -56,6 +56,7 @@ _PERMANENT_NET_ERRORS = frozenset(
     ("ERR_NAME_NOT_RESOLVED", "ERR_INVALID_URL", "ERR_UNKNOWN_URL_SCHEME", "ERR_DISALLOWED_URL_SCHEME")
 )
 _NET_ERROR = re.compile(r"net::(ERR_[A-Z_]+)")
+TIMEOUT_GRACE = 1.5  # a page that took 1.5x the page-load timeout is a timeout, whatever Chromium says
 _DEAD_SESSION_WORDS = ("chrome not reachable", "disconnected", "session deleted", "no such session")
 # Bot-challenge interstitials: the page is not the article, but asking again later may work.
 _CHALLENGE_TITLES = ("just a moment...", "attention required! | cloudflare")
@@ -236,15 +237,21 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
         """Load `url`; raise CrawlError on a timeout, a network error, an HTTP error status or a bot
         challenge, so that an error page is never stored as content."""
         driver = self.driver
+        timed_out = CrawlError(
+            f"{url} did not load within {self.page_load_timeout_s:g} s (CRAWL_TIMEOUT_S).", transient=True
+        )
+        started = time.monotonic()
         try:
             driver.get(url)
         except TimeoutException as error:
             self._stop_loading()
-            raise CrawlError(
-                f"{url} did not load within {self.page_load_timeout_s:g} s (CRAWL_TIMEOUT_S).", transient=True
-            ) from error
+            raise timed_out from error
         except WebDriverException as error:
             raise self._navigation_error(url, error) from error
+        # Chromium sometimes enforces its page-load timeout only once a slow response has arrived: hold
+        # every page to the same limit, so CRAWL_TIMEOUT_S means the same thing for each link.
+        if time.monotonic() - started > self.page_load_timeout_s * TIMEOUT_GRACE:
+            raise timed_out
         self._check_loaded_page(url)
 
     def _check_loaded_page(self, url: str) -> None:

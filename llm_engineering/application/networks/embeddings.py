@@ -75,7 +75,7 @@ class EmbeddingModel:
 
     @property
     def embedding_size(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
+        return int(self.model.get_embedding_dimension())
 
     @property
     def max_input_length(self) -> int:

@@ -1,0 +1,115 @@
+"""One cleaning handler per data category: which fields of a raw document are text, and how to clean them."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from pathlib import PurePosixPath
+from typing import Any, ClassVar
+
+from llm_engineering.application.preprocessing.text_cleaning import clean_code, clean_prose
+from llm_engineering.domain.cleaned_documents import (
+    CleanedArticleDocument,
+    CleanedDocument,
+    CleanedPostDocument,
+    CleanedRepositoryDocument,
+)
+from llm_engineering.domain.documents import Document
+from llm_engineering.domain.types import DataCategory
+
+# Repository files are joined with this between them; the chunker cuts there first.
+REPOSITORY_FILE_SEPARATOR = "\n\n\n"
+REPOSITORY_FILE_HEADER = "File: "
+_PROSE_SUFFIXES = {".md", ".markdown", ".rst", ".txt"}
+_MISSING = {"", "none", "null"}  # crawlers store a missing subtitle as None or as the string "None"
+
+
+class CleaningDataHandler(ABC):
+    cleaned_class: ClassVar[type[CleanedDocument]]
+    extra_fields: ClassVar[tuple[str, ...]] = ()  # fields copied as they are (an image, a repository name)
+
+    def clean(self, document: Document, *, content_hash: str, feature_fingerprint: str) -> CleanedDocument:
+        """The cleaned document keeps the raw document's id, so cleaning it again overwrites it."""
+        return self.cleaned_class(
+            id=document.id,
+            content=self.clean_content(document.content),
+            platform=document.platform,
+            author_id=document.author_id,
+            author_full_name=document.author_full_name,
+            link=getattr(document, "link", None),
+            content_hash=content_hash,
+            feature_fingerprint=feature_fingerprint,
+            **{name: getattr(document, name, None) for name in self.extra_fields},
+        )
+
+    @abstractmethod
+    def clean_content(self, content: dict[str, Any]) -> str: ...
+
+
+class ProseCleaningHandler(CleaningDataHandler, ABC):
+    """Known text fields in reading order, then any other text field (never silently dropped);
+    fields that describe the text (its language, a date, a shared URL) are left out."""
+
+    text_fields: ClassVar[tuple[str, ...]]
+    metadata_fields: ClassVar[frozenset[str]] = frozenset(
+        {"language", "Date", "date", "SharedUrl", "Author", "Description", "image", "url", "link"}
+    )
+
+    def clean_content(self, content: dict[str, Any]) -> str:
+        ordered = [content.get(name) for name in self.text_fields]
+        others = [
+            v for k, v in content.items() if k not in self.text_fields and k not in self.metadata_fields
+        ]
+        parts = [
+            clean_prose(v)
+            for v in ordered + others
+            if isinstance(v, str) and v.strip().lower() not in _MISSING
+        ]
+        return "\n\n".join(part for part in parts if part)
+
+
+class PostCleaningHandler(ProseCleaningHandler):
+    cleaned_class = CleanedPostDocument
+    extra_fields = ("image",)
+    text_fields = ("Title", "Content", "text")
+
+
+class ArticleCleaningHandler(ProseCleaningHandler):
+    cleaned_class = CleanedArticleDocument
+    text_fields = ("Title", "Subtitle", "Content")
+
+
+class RepositoryCleaningHandler(CleaningDataHandler):
+    """`content` maps file paths to file text. Each file becomes `File: <path>` and its text: code keeps
+    its lines and indentation, documentation files are cleaned as prose."""
+
+    cleaned_class = CleanedRepositoryDocument
+    extra_fields = ("name",)
+
+    def clean_content(self, content: dict[str, Any]) -> str:
+        files = []
+        for path, text in content.items():
+            if not isinstance(text, str):
+                continue
+            cleaned = (
+                clean_prose(text)
+                if PurePosixPath(path).suffix.lower() in _PROSE_SUFFIXES
+                else clean_code(text)
+            )
+            if cleaned.strip():
+                files.append(f"{REPOSITORY_FILE_HEADER}{path}\n{cleaned}")
+        return REPOSITORY_FILE_SEPARATOR.join(files)
+
+
+class CleaningHandlerFactory:
+    _handlers: ClassVar[dict[DataCategory, type[CleaningDataHandler]]] = {
+        DataCategory.POSTS: PostCleaningHandler,
+        DataCategory.ARTICLES: ArticleCleaningHandler,
+        DataCategory.REPOSITORIES: RepositoryCleaningHandler,
+    }
+
+    @classmethod
+    def create_handler(cls, category: DataCategory) -> CleaningDataHandler:
+        try:
+            return cls._handlers[category]()
+        except KeyError:
+            raise ValueError(f"No cleaning handler for data category '{category}'.") from None

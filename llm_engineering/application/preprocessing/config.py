@@ -1,0 +1,56 @@
+"""Feature pipeline settings: chunk sizes per data category and the embedding batch size.
+
+The YAML config overrides any subset, e.g. `chunking: {posts: {chunk_size: 128}}`. The fingerprint of a
+category's settings is stored with every cleaned document, so changing them re-processes that category.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from llm_engineering.application.preprocessing.text_chunking import ChunkingSettings
+from llm_engineering.domain.types import DataCategory
+
+# Bump when cleaning or chunking code changes what it produces: every document is then re-processed once.
+PROCESSING_VERSION = "1"
+# Measured on our 2-core machines with chunks of ~200 tokens: batch sizes 4 to 16 encode at the same speed
+# (~30 chunks/s, 8 marginally first), 32 is 15% slower and 64 20% slower (longer batches pad more).
+DEFAULT_BATCH_SIZE = 8
+FEATURE_CATEGORIES = (DataCategory.POSTS, DataCategory.ARTICLES, DataCategory.REPOSITORIES)
+
+DEFAULT_CHUNKING: dict[DataCategory, ChunkingSettings] = {
+    DataCategory.POSTS: ChunkingSettings(chunk_size=160, chunk_overlap=24, min_chunk_size=32),
+    DataCategory.ARTICLES: ChunkingSettings(chunk_size=240, chunk_overlap=32, min_chunk_size=64),
+    DataCategory.REPOSITORIES: ChunkingSettings(chunk_size=240, chunk_overlap=32, min_chunk_size=64),
+}
+
+
+class FeatureEngineeringConfig(BaseModel):
+    chunking: dict[DataCategory, ChunkingSettings] = Field(default_factory=lambda: dict(DEFAULT_CHUNKING))
+    batch_size: int = Field(default=DEFAULT_BATCH_SIZE, gt=0)
+
+    @classmethod
+    def from_overrides(
+        cls, chunking: dict[str, dict[str, Any]] | None = None, batch_size: int | None = None
+    ) -> FeatureEngineeringConfig:
+        """Defaults, with the given per-category fields replaced (what a YAML config holds)."""
+        merged = dict(DEFAULT_CHUNKING)
+        for category, fields in (chunking or {}).items():
+            try:
+                key = DataCategory(category)
+            except ValueError:
+                known = ", ".join(c.value for c in FEATURE_CATEGORIES)
+                raise ValueError(f"Unknown chunking category '{category}'; use one of: {known}.") from None
+            merged[key] = ChunkingSettings(**{**merged[key].model_dump(), **fields})
+        return cls(chunking=merged, batch_size=batch_size or DEFAULT_BATCH_SIZE)
+
+    def fingerprint(self, category: DataCategory, embedding_model_id: str) -> str:
+        """What a document of `category` is processed with; a different value means re-processing it."""
+        category = DataCategory(category)
+        settings = self.chunking[category].model_dump()
+        key = json.dumps([PROCESSING_VERSION, category.value, settings, embedding_model_id], sort_keys=True)
+        return hashlib.sha256(key.encode()).hexdigest()[:16]

@@ -1,0 +1,56 @@
+"""Embedded chunks: a chunk plus its vector, stored in Qdrant collections with a cosine vector index.
+
+An embedded chunk keeps its chunk's id (derived from the document id and the chunk's position), so
+re-embedding a document overwrites its points instead of adding new ones.
+"""
+
+from __future__ import annotations
+
+from abc import ABC
+
+from llm_engineering.domain.chunks import Chunk
+from llm_engineering.domain.types import DataCategory
+
+
+class EmbeddedChunk(Chunk, ABC):
+    """`metadata` holds the chunk's metadata plus embedding_model_id, embedding_size and max_input_length."""
+
+    embedding: list[float] | None = None
+
+    @classmethod
+    def to_context(cls, chunks: list[EmbeddedChunk]) -> str:
+        """Chunks as numbered, attributed passages for an LLM prompt."""
+        return "\n".join(
+            f"-----\nChunk {i} by {chunk.author_full_name} ({chunk.platform}"
+            f"{', ' + chunk.link if chunk.link else ''}):\n{chunk.content}"
+            for i, chunk in enumerate(chunks, start=1)
+        )
+
+
+class EmbeddedPostChunk(EmbeddedChunk):
+    image: str | None = None
+
+    class Settings:
+        name = "embedded_posts"
+        category = DataCategory.POSTS
+
+
+class EmbeddedArticleChunk(EmbeddedChunk):
+    class Settings:
+        name = "embedded_articles"
+        category = DataCategory.ARTICLES
+
+
+class EmbeddedRepositoryChunk(EmbeddedChunk):
+    name: str
+
+    class Settings:
+        name = "embedded_repositories"
+        category = DataCategory.REPOSITORIES
+
+
+EMBEDDED_CHUNK_CLASSES: dict[DataCategory, type[EmbeddedChunk]] = {
+    DataCategory.POSTS: EmbeddedPostChunk,
+    DataCategory.ARTICLES: EmbeddedArticleChunk,
+    DataCategory.REPOSITORIES: EmbeddedRepositoryChunk,
+}
