@@ -20,7 +20,9 @@ ZENML_SECRET_NAME = "settings"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
+    )
 
     # --- Data warehouse: a mongodb:// URI selects a real server, anything else is an embedded-store path.
     DATABASE_HOST: SecretStr = SecretStr(str(DEFAULT_DATA_DIR / "warehouse"))

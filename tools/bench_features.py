@@ -117,7 +117,9 @@ def run_benchmark(data_dir: Path, batch_size: int) -> None:
         f"  encode only in the pipeline's slices ({ENCODE_SLICE_SIZE} chunks, longest first): {sliced_s:.2f} s "
         f"-> pipeline overhead {pipeline_s / sliced_s - 1:+.1%}"
     )
-    print(f"  ratio {ratio:.3f} against the faster encode-only time (goal <= 1.15), {chunks_per_s:.1f} chunks/s")
+    print(
+        f"  ratio {ratio:.3f} against the faster encode-only time (goal <= 1.15), {chunks_per_s:.1f} chunks/s"
+    )
     print(
         f"pipeline_s={pipeline_s:.2f} encode_s={encode_s:.2f} ratio={ratio:.3f} chunks_per_s={chunks_per_s:.1f}"
     )

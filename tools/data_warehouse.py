@@ -66,6 +66,10 @@ def _import_class(document_class: type[NoSQLBaseDocument], input_dir: Path) -> i
             collection.replace_one({"_id": document["_id"]}, document, upsert=True)
         except DuplicateKeyError:  # same link (or user name) already stored under another id: keep that one
             clashes += 1
-            logger.warning(f"{source}, document #{position}: its unique key is stored under another id; kept.")
-    logger.info(f"Imported {len(raw) - clashes} {document_class.__name__} from {source} ({clashes} kept as stored).")
+            logger.warning(
+                f"{source}, document #{position}: its unique key is stored under another id; kept."
+            )
+    logger.info(
+        f"Imported {len(raw) - clashes} {document_class.__name__} from {source} ({clashes} kept as stored)."
+    )
     return len(raw) - clashes

@@ -43,7 +43,9 @@ def resolve_config_path(config: str | Path) -> Path:
     if not path.is_absolute() and not path.exists():
         path = PROJECT_ROOT / path
     if not path.is_file():
-        raise ConfigError(f"Config file '{config}' does not exist. Configs live in {PROJECT_ROOT / 'configs'}.")
+        raise ConfigError(
+            f"Config file '{config}' does not exist. Configs live in {PROJECT_ROOT / 'configs'}."
+        )
     return path
 
 
@@ -57,7 +59,9 @@ def load_config(path: Path) -> dict[str, Any]:
     if data is None:
         raise ConfigError(f"{path} is empty; it needs at least a `parameters:` block.")
     if not isinstance(data, dict):
-        raise ConfigError(f"{path} must be a YAML mapping (keys such as `parameters:`), not {type(data).__name__}.")
+        raise ConfigError(
+            f"{path} must be a YAML mapping (keys such as `parameters:`), not {type(data).__name__}."
+        )
     return data
 
 

@@ -67,7 +67,9 @@ def step_output_metadata(run: Any, step_name: str, output_name: str) -> dict[str
 @app.command()
 def etl(
     config: str = typer.Option(DEFAULT_ETL_CONFIG, help="YAML with parameters: user_full_name, links."),
-    cache: bool = typer.Option(False, "--cache/--no-cache", help="ZenML step caching (off: crawling always runs)."),
+    cache: bool = typer.Option(
+        False, "--cache/--no-cache", help="ZenML step caching (off: crawling always runs)."
+    ),
 ) -> None:
     """Crawl a person's links into the data warehouse (the `digital_data_etl` pipeline)."""
     from pipelines.digital_data_etl import digital_data_etl
@@ -79,8 +81,10 @@ def etl(
         f"(already stored), {metadata.get('failed', 0)} failed; {metadata.get('documents_written', 0)} documents written."
     )
     for domain, counts in (metadata.get("by_domain") or {}).items():
-        typer.echo(f"  {domain}: {counts.get('crawled', 0)} crawled, {counts.get('skipped', 0)} skipped, "
-                   f"{counts.get('failed', 0)} failed")
+        typer.echo(
+            f"  {domain}: {counts.get('crawled', 0)} crawled, {counts.get('skipped', 0)} skipped, "
+            f"{counts.get('failed', 0)} failed"
+        )
         for failure in counts.get("failures", []):
             typer.echo(f"    FAILED {failure['link']}: {failure['reason']}")
 
@@ -88,7 +92,9 @@ def etl(
 @app.command()
 def features(
     config: str = typer.Option(DEFAULT_FEATURES_CONFIG, help="YAML with parameters: author_full_names."),
-    cache: bool = typer.Option(False, "--cache/--no-cache", help="ZenML step caching (off: it is incremental)."),
+    cache: bool = typer.Option(
+        False, "--cache/--no-cache", help="ZenML step caching (off: it is incremental)."
+    ),
 ) -> None:
     """Clean, chunk and embed the warehouse into Qdrant (the `feature_engineering` pipeline)."""
     from pipelines.feature_engineering import feature_engineering
@@ -103,7 +109,9 @@ def print_feature_summary(run: Any) -> None:
     run = Client().get_pipeline_run(run.id)
     for step_name, step_run in run.steps.items():
         for output_name, artifacts in step_run.outputs.items():
-            metadata = {k: v for k, v in artifacts[0].run_metadata.items() if k not in {"schema", "storage_size"}}
+            metadata = {
+                k: v for k, v in artifacts[0].run_metadata.items() if k not in {"schema", "storage_size"}
+            }
             if metadata:
                 typer.echo(f"{step_name}.{output_name}: {metadata}")
 
@@ -131,7 +139,9 @@ def end_to_end_data(
 
 @app.command("export-warehouse")
 def export_warehouse(
-    output_dir: Path = typer.Option(Path("data/data_warehouse_raw_data"), help="Folder for <Class>.json files."),
+    output_dir: Path = typer.Option(
+        Path("data/data_warehouse_raw_data"), help="Folder for <Class>.json files."
+    ),
 ) -> None:
     """Export the data warehouse to one JSON file per document class."""
     from tools.data_warehouse import export_to_json
@@ -142,7 +152,9 @@ def export_warehouse(
 
 @app.command("import-warehouse")
 def import_warehouse(
-    input_dir: Path = typer.Option(Path("data/data_warehouse_raw_data"), help="Folder with <Class>.json files."),
+    input_dir: Path = typer.Option(
+        Path("data/data_warehouse_raw_data"), help="Folder with <Class>.json files."
+    ),
 ) -> None:
     """Import JSON files (the export format) into the data warehouse; idempotent."""
     from tools.data_warehouse import import_from_json
@@ -160,12 +172,16 @@ def export_settings(secret_name: str = typer.Option("settings", help="Name of th
     from llm_engineering.settings import export_settings_to_zenml_secret
 
     count = export_settings_to_zenml_secret(secret_name)
-    typer.echo(f"Stored {count} settings in the ZenML secret '{secret_name}'. "
-               f"Read them back with SETTINGS_FROM_ZENML_SECRET={secret_name}.")
+    typer.echo(
+        f"Stored {count} settings in the ZenML secret '{secret_name}'. "
+        f"Read them back with SETTINGS_FROM_ZENML_SECRET={secret_name}."
+    )
 
 
 def _zenml(*args: str) -> int:
-    return subprocess.call([sys.executable, "-c", "import sys; from zenml_cli import cli; sys.exit(cli())", *args])
+    return subprocess.call(
+        [sys.executable, "-c", "import sys; from zenml_cli import cli; sys.exit(cli())", *args]
+    )
 
 
 @zenml_server_app.command("up")
@@ -174,7 +190,9 @@ def zenml_server_up(port: int = typer.Option(8237, help="Port of the local dashb
     code = _zenml("login", "--local", "--port", str(port))
     if code:
         fail("could not start the local ZenML server (see the messages above).")
-    typer.echo(f"ZenML dashboard: http://127.0.0.1:{port}  (stop it with `poetry poe local-zenml-server-down`)")
+    typer.echo(
+        f"ZenML dashboard: http://127.0.0.1:{port}  (stop it with `poetry poe local-zenml-server-down`)"
+    )
 
 
 @zenml_server_app.command("down")
@@ -186,10 +204,14 @@ def zenml_server_down() -> None:
 
 def _docker_compose(*args: str) -> None:
     if shutil.which("docker") is None:
-        fail("`docker` is not installed. Install Docker to run MongoDB and Qdrant servers, or keep the embedded "
-             "defaults (nothing to start).")
+        fail(
+            "`docker` is not installed. Install Docker to run MongoDB and Qdrant servers, or keep the embedded "
+            "defaults (nothing to start)."
+        )
     if subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
-        fail("the Docker engine is not running (`docker info` failed). Start it, or keep the embedded defaults.")
+        fail(
+            "the Docker engine is not running (`docker info` failed). Start it, or keep the embedded defaults."
+        )
     code = subprocess.call(["docker", "compose", "-f", str(PROJECT_ROOT / "docker-compose.yml"), *args])
     if code:
         fail(f"`docker compose {' '.join(args)}` failed with exit code {code}.")
@@ -199,9 +221,11 @@ def _docker_compose(*args: str) -> None:
 def infra_up() -> None:
     """Start MongoDB and Qdrant (docker compose) and print the settings that point at them."""
     _docker_compose("up", "-d", "--wait")
-    typer.echo("Servers are up. Point the project at them in .env:\n"
-               "  DATABASE_HOST=mongodb://llm_engineering:llm_engineering@127.0.0.1:27017\n"
-               "  QDRANT_DATABASE_HOST=localhost\n  QDRANT_DATABASE_PORT=6333")
+    typer.echo(
+        "Servers are up. Point the project at them in .env:\n"
+        "  DATABASE_HOST=mongodb://llm_engineering:llm_engineering@127.0.0.1:27017\n"
+        "  QDRANT_DATABASE_HOST=localhost\n  QDRANT_DATABASE_PORT=6333"
+    )
 
 
 @infra_app.command("down")

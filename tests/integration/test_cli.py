@@ -36,7 +36,11 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
 def cli(env: dict[str, str], *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "tools.run", *args],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -49,7 +53,9 @@ def test_bad_config_is_a_clear_error_and_exit_1(cli_env: dict[str, str], tmp_pat
     assert "Traceback" not in result.stderr
 
 
-def test_import_and_export_the_warehouse(cli_env: dict[str, str], shared_warehouse_dir: Path, tmp_path: Path) -> None:
+def test_import_and_export_the_warehouse(
+    cli_env: dict[str, str], shared_warehouse_dir: Path, tmp_path: Path
+) -> None:
     assert cli(cli_env, "import-warehouse", "--input-dir", str(shared_warehouse_dir)).returncode == 0
     again = cli(cli_env, "import-warehouse", "--input-dir", str(shared_warehouse_dir))
     assert "'ArticleDocument': 76" in again.stdout

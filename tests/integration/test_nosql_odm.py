@@ -97,7 +97,10 @@ def test_bulk_insert_update_overwrites_stored_documents(warehouse: str) -> None:
     user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
     make_article(user, "https://example.com/1", title="old").save()
     inserted = ArticleDocument.bulk_insert(
-        [make_article(user, "https://example.com/1", title="new"), make_article(user, "https://example.com/2")],
+        [
+            make_article(user, "https://example.com/1", title="new"),
+            make_article(user, "https://example.com/2"),
+        ],
         on_conflict=OnConflict.UPDATE,
     )
     assert inserted == 1
@@ -109,7 +112,11 @@ def test_find_and_bulk_find_filter_by_uuid(warehouse: str) -> None:
     bob = UserDocument.get_or_create(first_name="Bob", last_name="Other")
     ArticleDocument.bulk_insert([make_article(ada, f"https://a/{i}") for i in range(3)])
     ArticleDocument.bulk_insert([make_article(bob, "https://b/1")])
-    assert {a.link for a in ArticleDocument.bulk_find(author_id=ada.id)} == {"https://a/0", "https://a/1", "https://a/2"}
+    assert {a.link for a in ArticleDocument.bulk_find(author_id=ada.id)} == {
+        "https://a/0",
+        "https://a/1",
+        "https://a/2",
+    }
     assert ArticleDocument.find(id=ArticleDocument.find(link="https://b/1").id).author_id == bob.id
     assert ArticleDocument.find(link="https://missing") is None
     assert PostDocument.bulk_find() == []

@@ -51,14 +51,21 @@ def test_round_trip_keeps_payload_and_vector(stores) -> None:
 
 
 def test_search_ranks_by_cosine_and_honours_filters(stores) -> None:
-    Note.bulk_insert([
-        Note(content="east", author_id="a", embedding=unit_vector(1, 0, 0)),
-        Note(content="north", author_id="a", embedding=unit_vector(0, 1, 0)),
-        Note(content="east-ish by b", author_id="b", embedding=unit_vector(1, 0.1, 0)),
-    ])
+    Note.bulk_insert(
+        [
+            Note(content="east", author_id="a", embedding=unit_vector(1, 0, 0)),
+            Note(content="north", author_id="a", embedding=unit_vector(0, 1, 0)),
+            Note(content="east-ish by b", author_id="b", embedding=unit_vector(1, 0.1, 0)),
+        ]
+    )
     assert [n.content for n in Note.search(unit_vector(1, 0.01, 0), limit=2)] == ["east", "east-ish by b"]
-    assert [n.content for n in Note.search(unit_vector(1, 0.01, 0), limit=3, author_id="b")] == ["east-ish by b"]
-    assert {n.content for n in Note.search(unit_vector(0, 1, 0), limit=5, author_id=["a"])} == {"east", "north"}
+    assert [n.content for n in Note.search(unit_vector(1, 0.01, 0), limit=3, author_id="b")] == [
+        "east-ish by b"
+    ]
+    assert {n.content for n in Note.search(unit_vector(0, 1, 0), limit=5, author_id=["a"])} == {
+        "east",
+        "north",
+    }
 
 
 def test_collections_without_a_vector_index(stores) -> None:
@@ -77,7 +84,10 @@ def test_bulk_find_pages_with_offsets_and_find_all(stores) -> None:
 
 
 def test_delete_by_ids_and_by_filter(stores) -> None:
-    notes = [Note(content=f"n{i}", author_id="a" if i < 3 else "b", embedding=unit_vector(1, i, 0)) for i in range(5)]
+    notes = [
+        Note(content=f"n{i}", author_id="a" if i < 3 else "b", embedding=unit_vector(1, i, 0))
+        for i in range(5)
+    ]
     Note.bulk_insert(notes)
     Note.delete(ids=[notes[0].id])
     assert Note.count() == 4
@@ -94,7 +104,10 @@ def test_reads_on_a_missing_collection_are_empty(stores) -> None:
 def test_concurrent_writers_lose_no_points_in_local_mode(stores) -> None:
     def write(worker: int) -> None:
         Note.bulk_insert(
-            [Note(content=f"{worker}-{i}", author_id="a", embedding=unit_vector(1, worker, i)) for i in range(100)],
+            [
+                Note(content=f"{worker}-{i}", author_id="a", embedding=unit_vector(1, worker, i))
+                for i in range(100)
+            ],
             batch_size=10,
         )
 
@@ -108,7 +121,10 @@ def test_concurrent_writers_lose_no_points_in_local_mode(stores) -> None:
 
 def test_grouping_helpers(stores) -> None:
     docs = [Note(content="a", author_id="a"), PlainNote(content="b"), Note(content="c", author_id="a")]
-    assert {cls: len(group) for cls, group in VectorBaseDocument.group_by_class(docs).items()} == {Note: 2, PlainNote: 1}
+    assert {cls: len(group) for cls, group in VectorBaseDocument.group_by_class(docs).items()} == {
+        Note: 2,
+        PlainNote: 1,
+    }
     assert set(VectorBaseDocument.group_by_category(docs)) == {DataCategory.ARTICLES, DataCategory.POSTS}
 
 

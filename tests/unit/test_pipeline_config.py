@@ -23,8 +23,11 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_a_valid_config_passes(tmp_path: Path) -> None:
-    path = write(tmp_path, "parameters:\n  user_full_name: Ada Writer\n  links: [a]\nsteps:\n  greet:\n"
-                           "    parameters: {excited: true}\n")
+    path = write(
+        tmp_path,
+        "parameters:\n  user_full_name: Ada Writer\n  links: [a]\nsteps:\n  greet:\n"
+        "    parameters: {excited: true}\n",
+    )
     assert check_config(path, greeting)["parameters"]["user_full_name"] == "Ada Writer"
 
 
@@ -37,8 +40,10 @@ def test_a_valid_config_passes(tmp_path: Path) -> None:
         ("parameterz: {}\n", "unknown top-level key"),
         ("parameters: {user_full_name: A, links: [], colour: red}\n", "unknown parameter(s) ['colour']"),
         ("parameters: {links: []}\n", "missing parameter(s) ['user_full_name']"),
-        ("parameters: {user_full_name: A, links: []}\nsteps: {greet: {parameters: {shout: 1}}}\n",
-         "unknown parameter(s) ['shout'] for step 'greet'"),
+        (
+            "parameters: {user_full_name: A, links: []}\nsteps: {greet: {parameters: {shout: 1}}}\n",
+            "unknown parameter(s) ['shout'] for step 'greet'",
+        ),
     ],
 )
 def test_bad_configs_get_a_clear_error(tmp_path: Path, text: str, message: str) -> None:

@@ -39,8 +39,17 @@ def test_mask_uri_and_describe_host() -> None:
 
 @pytest.mark.parametrize(
     ("host", "local"),
-    [(":memory:", True), ("/tmp/q", True), ("./q", True), ("~/q", True), ("localhost", False),
-     ("qdrant", False), ("127.0.0.1", False), ("http://localhost:6333", False), ("https://x.cloud", False)],
+    [
+        (":memory:", True),
+        ("/tmp/q", True),
+        ("./q", True),
+        ("~/q", True),
+        ("localhost", False),
+        ("qdrant", False),
+        ("127.0.0.1", False),
+        ("http://localhost:6333", False),
+        ("https://x.cloud", False),
+    ],
 )
 def test_qdrant_host_selects_local_mode_or_server(host: str, local: bool) -> None:
     assert is_local_mode(host) is local
@@ -63,7 +72,9 @@ def test_embedded_store_path_that_is_a_file_is_a_clear_error(stores, monkeypatch
         get_database()
 
 
-def test_unreachable_mongodb_server_fails_fast_with_a_clear_masked_message(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreachable_mongodb_server_fails_fast_with_a_clear_masked_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("DATABASE_HOST", "mongodb://twin:s3cret@127.0.0.1:1/?directConnection=true")
     monkeypatch.setenv("DATABASE_SERVER_TIMEOUT_S", "0.5")
     get_settings.cache_clear()
@@ -81,15 +92,26 @@ def test_unreachable_mongodb_server_fails_fast_with_a_clear_masked_message(monke
 def test_importing_every_module_does_no_io() -> None:
     """With a dead MongoDB URI configured, importing the whole project must be instant (no connection)."""
     modules = [
-        "llm_engineering.settings", "llm_engineering.domain.documents", "llm_engineering.domain.base.vector",
-        "llm_engineering.infrastructure.db.mongo", "llm_engineering.infrastructure.db.qdrant",
-        "llm_engineering.application.networks.embeddings", "tools.data_warehouse", "tools.pipeline_config",
+        "llm_engineering.settings",
+        "llm_engineering.domain.documents",
+        "llm_engineering.domain.base.vector",
+        "llm_engineering.infrastructure.db.mongo",
+        "llm_engineering.infrastructure.db.qdrant",
+        "llm_engineering.application.networks.embeddings",
+        "tools.data_warehouse",
+        "tools.pipeline_config",
     ]
     code = "import importlib, sys\nfor m in sys.argv[1:]: importlib.import_module(m)\n"
     env = {**os.environ, "DATABASE_HOST": "mongodb://127.0.0.1:1", "QDRANT_DATABASE_HOST": "127.0.0.1"}
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", code, *modules], cwd=PROJECT_ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code, *modules],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "Connected" not in result.stderr
     assert time.perf_counter() - started < 60  # generous: only imports, never a 30 s server-selection wait

@@ -63,7 +63,9 @@ class BaseCrawler(ABC):
     def extract(self, link: str, user: UserDocument) -> CrawlResult:
         if self.already_stored(link):
             logger.info(f"{self.name}: {link} is already in the warehouse, skipping.")
-            return CrawlResult(link=link, status=CrawlStatus.SKIPPED, crawler=self.name, reason="already stored")
+            return CrawlResult(
+                link=link, status=CrawlStatus.SKIPPED, crawler=self.name, reason="already stored"
+            )
         written = self.crawl(link, user)
         return CrawlResult(link=link, status=CrawlStatus.CRAWLED, crawler=self.name, documents=written)
 

@@ -94,7 +94,11 @@ class EmbeddingModel:
         if not texts:
             return np.zeros((0, self.embedding_size), dtype=np.float32)
         return self.model.encode(
-            texts, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False, normalize_embeddings=False
+            texts,
+            batch_size=batch_size,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+            normalize_embeddings=False,
         ).astype(np.float32, copy=False)
 
     def __call__(self, texts: list[str], batch_size: int = 32) -> list[list[float]]:

@@ -90,7 +90,9 @@ class NoSQLBaseDocument(BaseModel, ABC):
             with _index_lock:
                 if key not in _indexed:
                     for index in getattr(cls.Settings, "indexes", []):
-                        collection.create_index([(k, 1) for k in index.keys], unique=index.unique, name=index.name)
+                        collection.create_index(
+                            [(k, 1) for k in index.keys], unique=index.unique, name=index.name
+                        )
                     _indexed.add(key)
         return collection
 
@@ -126,7 +128,9 @@ class NoSQLBaseDocument(BaseModel, ABC):
         else:
             stored = collection.find_one(unique_filter)
         if stored is None:  # the clash was on _id alone and the stored one changed key meanwhile
-            raise DuplicateKeyError(f"{type(self).__name__} {document['_id']} clashes with a stored document.")
+            raise DuplicateKeyError(
+                f"{type(self).__name__} {document['_id']} clashes with a stored document."
+            )
         return self.from_mongo(stored)
 
     @classmethod

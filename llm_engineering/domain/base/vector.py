@@ -78,7 +78,9 @@ class VectorBaseDocument(BaseModel, ABC):
     def get_category(cls) -> DataCategory:
         category = getattr(cls.Settings, "category", None)
         if category is None:
-            raise ImproperlyConfigured(f"{cls.__name__} must define `class Settings: category = DataCategory.X`.")
+            raise ImproperlyConfigured(
+                f"{cls.__name__} must define `class Settings: category = DataCategory.X`."
+            )
         return category
 
     @classmethod
@@ -133,7 +135,9 @@ class VectorBaseDocument(BaseModel, ABC):
         elif filters:
             selector = qm.FilterSelector(filter=to_filter(filters))
         else:
-            raise ValueError("delete() needs ids or at least one payload filter; refusing to delete everything.")
+            raise ValueError(
+                "delete() needs ids or at least one payload filter; refusing to delete everything."
+            )
         client.delete(collection_name=name, points_selector=selector, wait=True)
 
     # --- reads ---------------------------------------------------------------------------------------------
@@ -178,7 +182,11 @@ class VectorBaseDocument(BaseModel, ABC):
 
     @classmethod
     def search(
-        cls, query_vector: list[float] | np.ndarray, limit: int = 10, with_vectors: bool = False, **filters: Any
+        cls,
+        query_vector: list[float] | np.ndarray,
+        limit: int = 10,
+        with_vectors: bool = False,
+        **filters: Any,
     ) -> list[Self]:
         """Nearest documents to `query_vector` (cosine), restricted by payload filters."""
         if not cls.uses_vector_index():

@@ -77,7 +77,9 @@ def _create_client(settings: Settings) -> Any:
         return SerializedClient(client)
 
     client = (
-        QdrantClient(url=host) if host.startswith("http") else QdrantClient(host=host, port=settings.QDRANT_DATABASE_PORT)
+        QdrantClient(url=host)
+        if host.startswith("http")
+        else QdrantClient(host=host, port=settings.QDRANT_DATABASE_PORT)
     )
     try:
         client.get_collections()
