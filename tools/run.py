@@ -104,16 +104,28 @@ def features(
 
 
 def print_feature_summary(run: Any) -> None:
+    """Each step output's metadata (counts, chunk statistics, model), one readable line per entry."""
     from zenml.client import Client
 
     run = Client().get_pipeline_run(run.id)
+    typer.echo(f"Feature pipeline run '{run.name}': {run.status}")
     for step_name, step_run in run.steps.items():
         for output_name, artifacts in step_run.outputs.items():
-            metadata = {
-                k: v for k, v in artifacts[0].run_metadata.items() if k not in {"schema", "storage_size"}
+            metadata = artifacts[0].run_metadata
+            shown = {
+                k: v for k, v in sorted(metadata.items()) if k not in {"schema", "storage_size", "length"}
             }
-            if metadata:
-                typer.echo(f"{step_name}.{output_name}: {metadata}")
+            if shown:
+                typer.echo(f"  {step_name} -> {output_name}")
+                for key, value in shown.items():
+                    typer.echo(f"      {key}: {_compact(value)}")
+
+
+def _compact(value: Any, nested: bool = False) -> str:
+    if isinstance(value, dict):
+        text = ", ".join(f"{k}={_compact(v, nested=True)}" for k, v in value.items()) or "-"
+        return f"{{{text}}}" if nested else text
+    return str(value)
 
 
 @app.command("end-to-end-data")
