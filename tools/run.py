@@ -53,8 +53,27 @@ def run_pipeline(pipeline: Any, config: str, run_name_prefix: str, cache: bool) 
     typer.echo(f"Running pipeline '{pipeline.name}' with {shown}")
     try:
         return pipeline.with_options(**options)()
-    except Exception as error:  # the step's own message says what failed; no traceback wall for users
-        fail(f"pipeline '{pipeline.name}' failed: {error}")
+    except Exception as error:  # the failed step's own message says what to fix; no traceback wall for users
+        fail(
+            f"pipeline '{pipeline.name}' failed: {error}" + "".join(failed_step_reasons(options["run_name"]))
+        )
+
+
+def failed_step_reasons(run_name: str) -> list[str]:
+    """'\n  step X: <its exception message>' for each failed step of the run (what ZenML recorded)."""
+    from zenml.client import Client
+
+    try:
+        run = Client().get_pipeline_run(run_name)
+    except KeyError:  # the run never started (e.g. the stack is broken): nothing more to say
+        return []
+    reasons = []
+    for step_name, step_run in run.steps.items():
+        info = step_run.exception_info
+        if step_run.status == "failed" and info is not None:
+            message = info.message or info.traceback.strip().splitlines()[-1]
+            reasons.append(f"\n  step '{step_name}': {message}")
+    return reasons
 
 
 def step_output_metadata(run: Any, step_name: str, output_name: str) -> dict[str, Any]:

@@ -92,3 +92,18 @@ def test_demo_etl_run_reaches_the_local_zenml_server(cli_env: dict[str, str]) ->
     finally:
         down = cli(cli_env, "zenml-server", "down")
         assert down.returncode == 0, down.stdout + down.stderr
+
+
+def test_end_to_end_data_runs_etl_then_features_for_the_demo_author(cli_env: dict[str, str]) -> None:
+    result = cli(cli_env, "end-to-end-data")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ETL done: 2 crawled" in result.stdout
+    assert "Feature pipeline run" in result.stdout and ": completed" in result.stdout
+    assert "per_author: Ada Writer=" in result.stdout and "new: 9" in result.stdout
+
+
+def test_features_for_an_author_not_in_the_warehouse_names_the_author(cli_env: dict[str, str]) -> None:
+    result = cli(cli_env, "features")  # the default config's authors were never imported here
+    assert result.returncode == 1
+    assert "step 'query_data_warehouse'" in result.stderr
+    assert "'Maxime Labonne', 'Paul Iusztin' not found in the data warehouse" in result.stderr
