@@ -90,28 +90,23 @@ def test_unreachable_mongodb_server_fails_fast_with_a_clear_masked_message(
 
 
 def test_importing_every_module_does_no_io() -> None:
-    """With a dead MongoDB URI configured, importing the whole project must be instant (no connection)."""
-    modules = [
-        "llm_engineering.settings",
-        "llm_engineering.domain.documents",
-        "llm_engineering.domain.base.vector",
-        "llm_engineering.infrastructure.db.mongo",
-        "llm_engineering.infrastructure.db.qdrant",
-        "llm_engineering.application.networks.embeddings",
-        "tools.data_warehouse",
-        "tools.pipeline_config",
-    ]
-    code = "import importlib, sys\nfor m in sys.argv[1:]: importlib.import_module(m)\n"
+    """With dead servers configured, importing every project module must be quick and connect nowhere."""
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "names = []\n"
+        "for package in ('llm_engineering', 'pipelines', 'steps', 'tools'):\n"
+        "    module = importlib.import_module(package)\n"
+        "    names += [m.name for m in pkgutil.walk_packages(module.__path__, package + '.')]\n"
+        "for name in names:\n"
+        "    importlib.import_module(name)\n"
+        "print(len(names))\n"
+    )
     env = {**os.environ, "DATABASE_HOST": "mongodb://127.0.0.1:1", "QDRANT_DATABASE_HOST": "127.0.0.1"}
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-c", code, *modules],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert "Connected" not in result.stderr
-    assert time.perf_counter() - started < 60  # generous: only imports, never a 30 s server-selection wait
+    assert int(result.stdout.strip()) > 40
+    assert "Connected" not in result.stderr and "Using Qdrant" not in result.stderr
+    assert time.perf_counter() - started < 60  # generous: imports only, never a 30 s server-selection wait
