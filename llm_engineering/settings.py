@@ -80,12 +80,16 @@ class Settings(BaseSettings):
         return path if path.is_absolute() else PROJECT_ROOT / path
 
     def to_secret_values(self) -> dict[str, str]:
-        """Every set value as a plain string, for exporting into a ZenML secret."""
+        """The values set explicitly (environment or .env), as plain strings, for a ZenML secret.
+
+        Defaults are left out: they are machine-specific paths (the embedded stores under this clone) that
+        another machine reading the secret must not inherit.
+        """
         values: dict[str, str] = {}
-        for name, value in self:
-            if value is None:
-                continue
-            values[name] = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        for name in sorted(self.model_fields_set):
+            value = getattr(self, name)
+            if value is not None:
+                values[name] = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
         return values
 
 

@@ -13,10 +13,11 @@ from loguru import logger
 from pymongo.errors import DuplicateKeyError
 
 from llm_engineering.domain.base.nosql import NoSQLBaseDocument
-from llm_engineering.domain.documents import DOCUMENT_CLASSES
+from llm_engineering.domain.documents import DOCUMENT_CLASSES, UserDocument
 from llm_engineering.settings import PROJECT_ROOT
 
-DEFAULT_DIR = PROJECT_ROOT / "data" / "data_warehouse_raw_data"
+# Git-ignored: an export holds a person's writing, which should not land in a commit by accident.
+DEFAULT_DIR = PROJECT_ROOT / ".data" / "data_warehouse_raw_data"
 
 
 def export_to_json(output_dir: Path = DEFAULT_DIR) -> dict[str, int]:
@@ -35,7 +36,11 @@ def export_to_json(output_dir: Path = DEFAULT_DIR) -> dict[str, int]:
 
 
 def import_from_json(input_dir: Path = DEFAULT_DIR) -> dict[str, int]:
-    """Upsert every `<ClassName>.json` found in `input_dir`; returns how many documents each file held."""
+    """Upsert every `<ClassName>.json` found in `input_dir`; returns how many documents each file held.
+
+    Users come first: a user whose name is already stored under another id keeps the stored id, and the
+    imported documents of that author are re-pointed to it, so no document refers to a missing user.
+    """
     if not input_dir.is_dir():
         raise FileNotFoundError(
             f"{input_dir} is not a folder. Pass --input-dir with the folder holding UserDocument.json etc."
@@ -44,32 +49,50 @@ def import_from_json(input_dir: Path = DEFAULT_DIR) -> dict[str, int]:
     if not found:
         expected = ", ".join(f"{c.__name__}.json" for c in DOCUMENT_CLASSES)
         raise FileNotFoundError(f"{input_dir} holds none of {expected}.")
-    return {document_class.__name__: _import_class(document_class, input_dir) for document_class in found}
+    author_ids: dict[str, str] = {}  # exported user id -> stored user id, where they differ
+    counts = {}
+    for document_class in found:  # DOCUMENT_CLASSES lists UserDocument first
+        counts[document_class.__name__] = _import_class(document_class, input_dir, author_ids)
+    return counts
 
 
-def _import_class(document_class: type[NoSQLBaseDocument], input_dir: Path) -> int:
-    source = input_dir / f"{document_class.__name__}.json"
+def _read_list(source: Path) -> list:
     try:
         raw = json.loads(source.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise ValueError(f"{source} is not valid JSON (line {error.lineno}): {error.msg}.") from error
     if not isinstance(raw, list):
         raise ValueError(f"{source} must hold a JSON list of documents, not {type(raw).__name__}.")
+    return raw
+
+
+def _import_class(
+    document_class: type[NoSQLBaseDocument], input_dir: Path, author_ids: dict[str, str]
+) -> int:
+    source = input_dir / f"{document_class.__name__}.json"
+    raw = _read_list(source)
     collection = document_class.collection()
-    clashes = 0
+    kept = 0
     for position, data in enumerate(raw):
         try:
             document = document_class.from_mongo(data).to_mongo()  # validates every field
         except Exception as error:
             raise ValueError(f"{source}, document #{position}: {error}") from error
+        if document.get("author_id") in author_ids:
+            document["author_id"] = author_ids[document["author_id"]]
         try:
             collection.replace_one({"_id": document["_id"]}, document, upsert=True)
         except DuplicateKeyError:  # same link (or user name) already stored under another id: keep that one
-            clashes += 1
+            kept += 1
+            if document_class is UserDocument:
+                stored = collection.find_one(
+                    {"first_name": document["first_name"], "last_name": document["last_name"]}
+                )
+                author_ids[document["_id"]] = stored["_id"]
             logger.warning(
                 f"{source}, document #{position}: its unique key is stored under another id; kept."
             )
     logger.info(
-        f"Imported {len(raw) - clashes} {document_class.__name__} from {source} ({clashes} kept as stored)."
+        f"Imported {len(raw) - kept} {document_class.__name__} from {source} ({kept} kept as stored)."
     )
-    return len(raw) - clashes
+    return len(raw) - kept

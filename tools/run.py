@@ -170,31 +170,29 @@ def end_to_end_data(
 
 @app.command("export-warehouse")
 def export_warehouse(
-    output_dir: Path = typer.Option(
-        Path("data/data_warehouse_raw_data"), help="Folder for <Class>.json files."
-    ),
+    output_dir: Path | None = typer.Option(None, help="Folder for <Class>.json files [default: .data/...]."),
 ) -> None:
     """Export the data warehouse to one JSON file per document class."""
-    from tools.data_warehouse import export_to_json
+    from tools.data_warehouse import DEFAULT_DIR, export_to_json
 
-    counts = export_to_json(output_dir if output_dir.is_absolute() else Path.cwd() / output_dir)
-    typer.echo(f"Exported to {output_dir}: {counts}")
+    target = (output_dir or DEFAULT_DIR).resolve()
+    counts = export_to_json(target)
+    typer.echo(f"Exported to {target}: {counts}")
 
 
 @app.command("import-warehouse")
 def import_warehouse(
-    input_dir: Path = typer.Option(
-        Path("data/data_warehouse_raw_data"), help="Folder with <Class>.json files."
-    ),
+    input_dir: Path | None = typer.Option(None, help="Folder with <Class>.json files [default: .data/...]."),
 ) -> None:
     """Import JSON files (the export format) into the data warehouse; idempotent."""
-    from tools.data_warehouse import import_from_json
+    from tools.data_warehouse import DEFAULT_DIR, import_from_json
 
+    source = (input_dir or DEFAULT_DIR).resolve()
     try:
-        counts = import_from_json(input_dir if input_dir.is_absolute() else Path.cwd() / input_dir)
+        counts = import_from_json(source)
     except (FileNotFoundError, ValueError) as error:
         fail(str(error))
-    typer.echo(f"Imported from {input_dir}: {counts}")
+    typer.echo(f"Imported from {source}: {counts}")
 
 
 @app.command("export-settings")

@@ -1,18 +1,42 @@
-"""Masking secrets before they reach a log line or an error message."""
+"""Masking secrets before they reach a log line, an error message or stored metadata."""
 
-from urllib.parse import urlsplit, urlunsplit
+
+def _split_userinfo(uri: str) -> tuple[str, str | None, str]:
+    """(scheme://, user info or None, rest). The user info ends at the last '@' of the authority; a password
+    may hold an unescaped '/' ("user:pa/ss@host"), but an '@' in a path ("medium.com/@name") is not one."""
+    scheme, separator, rest = uri.partition("://")
+    if not separator:
+        return "", None, uri
+    ats = [position for position, char in enumerate(rest) if char == "@"]
+    # An authority without "/" first (the last "@" in it ends the user info: "u:p@ss@host"), ...
+    plain = [position for position in ats if "/" not in rest[:position]]
+    if plain:
+        return scheme + separator, rest[: plain[-1]], rest[plain[-1] + 1 :]
+    # ... else a password with an unescaped "/" ("user:pa/ss@host"); "host:8080/..." is a port, not one.
+    for position in reversed(ats):
+        user, colon, secret = rest[:position].split("/", 1)[0].partition(":")
+        if colon and user and not secret.isdigit():
+            return scheme + separator, rest[:position], rest[position + 1 :]
+    return scheme + separator, None, rest
 
 
 def mask_uri(uri: str) -> str:
-    """`mongodb://user:pw@host:27017/db` -> `mongodb://user:***@host:27017/db`; other strings unchanged."""
-    parts = urlsplit(uri)
-    if not parts.password:
+    """`mongodb://user:pw@host:27017/db` -> `mongodb://user:***@host:27017/db`; a URI without user info
+    is returned unchanged, and a token without a user name (`https://token@host`) is masked whole."""
+    scheme, userinfo, rest = _split_userinfo(uri)
+    if userinfo is None:
         return uri
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    user, has_password, _ = userinfo.partition(":")
+    return f"{scheme}{user + ':***' if has_password else '***'}@{rest}"
+
+
+def strip_credentials(uri: str) -> str:
+    """The URI without its user info, for links that are stored: `https://u:t@host/x` -> `https://host/x`."""
+    scheme, userinfo, rest = _split_userinfo(uri)
+    return uri if userinfo is None else scheme + rest
 
 
 def describe_host(uri: str) -> str:
     """The host part of a URI, for messages such as 'cannot reach 127.0.0.1:27017'."""
-    netloc = urlsplit(uri).netloc
-    return netloc.rsplit("@", 1)[-1] or uri
+    _, _, rest = _split_userinfo(uri)
+    return rest.split("/", 1)[0].split("?", 1)[0] or uri

@@ -30,16 +30,22 @@ def _connect_server(uri: str, timeout_s: float) -> Any:
     from pymongo import MongoClient
     from pymongo.errors import PyMongoError
 
-    client = MongoClient(uri, serverSelectionTimeoutMS=int(timeout_s * 1000), uuidRepresentation="standard")
-    try:
+    client = None
+    try:  # a malformed URI or an unknown SRV host fails in the constructor already
+        client = MongoClient(
+            uri, serverSelectionTimeoutMS=int(timeout_s * 1000), uuidRepresentation="standard"
+        )
         client.admin.command("ping")
-    except PyMongoError as error:
-        client.close()
+    except (PyMongoError, ValueError) as error:
+        if client is not None:
+            client.close()
+        reason = mask_uri(str(error)).replace(uri, mask_uri(uri))
         raise DatabaseConnectionError(
-            f"Cannot reach the MongoDB server at {describe_host(uri)} ({mask_uri(uri)}): {type(error).__name__}. "
-            "Start it with `poetry poe local-docker-infrastructure-up`, fix DATABASE_HOST, or unset DATABASE_HOST "
-            "to use the embedded warehouse under .data/."
-        ) from error
+            f"Cannot reach the MongoDB server at {describe_host(uri)} ({mask_uri(uri)}): "
+            f"{type(error).__name__}: {reason[:300]}. Start it with `poetry poe local-docker-infrastructure-up`, "
+            "fix DATABASE_HOST (special characters in the password must be percent-encoded), or unset "
+            "DATABASE_HOST to use the embedded warehouse under .data/."
+        ) from None  # the original error may quote the URI with its password
     logger.info(f"Connected to MongoDB at {describe_host(uri)}.")
     return client
 
