@@ -100,7 +100,13 @@ def _check_steps(path: Path, steps: Any, pipeline: Any) -> None:
     if not isinstance(steps, dict):
         raise ConfigError(f"{path}: `steps:` must be a mapping of step name to options.")
     for step_name, options in steps.items():
+        if options is not None and not isinstance(options, dict):
+            raise ConfigError(
+                f"{path}: `steps: {step_name}:` must be a mapping (e.g. `parameters: {{...}}`)."
+            )
         parameters = (options or {}).get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise ConfigError(f"{path}: `steps: {step_name}: parameters:` must be a mapping of name: value.")
         step_function = _find_step(pipeline, step_name)
         if step_function is None:
             continue  # ZenML itself reports unknown step names with the list of steps

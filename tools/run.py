@@ -36,11 +36,20 @@ def fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
-def run_pipeline(pipeline: Any, config: str, run_name_prefix: str, cache: bool) -> Any:
-    """Check the YAML, run the pipeline with it, and return the finished run."""
+def run_pipeline(
+    pipeline: Any, config: str, run_name_prefix: str, cache: bool, parameters: dict[str, Any] | None = None
+) -> Any:
+    """Check the YAML, run the pipeline with it, and return the finished run.
+
+    `parameters` replace the YAML's own (ZenML refuses a parameter given both in the file and in code, so
+    the merged config is written to a temporary file).
+    """
     try:
         config_path = resolve_config_path(config)
         check_config(config_path, pipeline)
+        if parameters:
+            config_path = with_parameters(config_path, parameters)
+            check_config(config_path, pipeline)
     except ConfigError as error:
         fail(str(error))
     options: dict[str, Any] = {
@@ -57,6 +66,23 @@ def run_pipeline(pipeline: Any, config: str, run_name_prefix: str, cache: bool) 
         fail(
             f"pipeline '{pipeline.name}' failed: {error}" + "".join(failed_step_reasons(options["run_name"]))
         )
+    finally:
+        if parameters:
+            config_path.unlink(missing_ok=True)  # the merged temporary config
+
+
+def with_parameters(config_path: Path, parameters: dict[str, Any]) -> Path:
+    import tempfile
+
+    import yaml
+
+    data = load_config(config_path)
+    data["parameters"] = {**(data.get("parameters") or {}), **parameters}
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=f"_{config_path.name}", delete=False, encoding="utf-8"
+    ) as file:
+        yaml.safe_dump(data, file, sort_keys=False)
+    return Path(file.name)
 
 
 def failed_step_reasons(run_name: str) -> list[str]:
@@ -151,20 +177,17 @@ def _compact(value: Any, nested: bool = False) -> str:
 def end_to_end_data(
     etl_config: str = typer.Option(DEFAULT_ETL_CONFIG, help="ETL config (user and links)."),
     features_config: str = typer.Option(
-        "", help="Feature config; by default the ETL config's author alone is featurised."
+        DEFAULT_FEATURES_CONFIG, help="Feature config (chunking, batch size); its authors are replaced."
     ),
 ) -> None:
-    """Run the ETL and then the feature pipeline."""
-    etl(config=etl_config, cache=False)
-    if features_config:
-        features(config=features_config, cache=False)
-        return
+    """Run the ETL for a config, then the feature pipeline for that config's author."""
     from pipelines.feature_engineering import feature_engineering
 
+    etl(config=etl_config, cache=False)
     author = load_config(resolve_config_path(etl_config))["parameters"]["user_full_name"]
-    run = feature_engineering.with_options(
-        run_name=f"feature_engineering_run_{datetime.now():%Y_%m_%d_%H_%M_%S_%f}", enable_cache=False
-    )(author_full_names=[author])
+    run = run_pipeline(
+        feature_engineering, features_config, "feature_engineering", False, {"author_full_names": [author]}
+    )
     print_feature_summary(run)
 
 

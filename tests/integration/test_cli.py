@@ -87,6 +87,24 @@ def test_demo_etl_run_reaches_the_local_zenml_server(cli_env: dict[str, str]) ->
         assert any(name.startswith("digital_data_etl_run_") for name in names), names
         assert all(run["body"]["status"] == "completed" for run in runs)
 
+        # The step metadata reached the server too: read it back through a client connected to it.
+        read_metadata = (
+            "import json; from zenml.client import Client; "
+            "run = Client().get_pipeline('digital_data_etl').last_run; "
+            "print(json.dumps(run.steps['crawl_links'].outputs['crawled_links'][0].run_metadata))"
+        )
+        metadata = subprocess.run(
+            [sys.executable, "-c", read_metadata],
+            cwd=PROJECT_ROOT,
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert metadata.returncode == 0, metadata.stderr
+        crawl = json.loads(metadata.stdout.strip().splitlines()[-1])
+        assert crawl["crawled"] == 2 and crawl["failed"] == 0 and crawl["by_domain"]["local"]["crawled"] == 2
+
         rerun = cli(cli_env, "etl")
         assert rerun.returncode == 0 and "ETL done: 0 crawled" in rerun.stdout
     finally:
@@ -107,3 +125,22 @@ def test_features_for_an_author_not_in_the_warehouse_names_the_author(cli_env: d
     assert result.returncode == 1
     assert "step 'query_data_warehouse'" in result.stderr
     assert "'Maxime Labonne', 'Paul Iusztin' not found in the data warehouse" in result.stderr
+
+
+def test_etl_with_bad_links_prints_the_reasons_and_exits_0(cli_env: dict[str, str], tmp_path: Path) -> None:
+    dead_port = free_port()  # nothing listens there once the probe socket is closed
+    config = tmp_path / "mixed.yaml"
+    config.write_text(
+        "parameters:\n  user_full_name: Ada Writer\n  links:\n"
+        "    - samples/ada_writer/articles\n"
+        f"    - http://127.0.0.1:{dead_port}/post\n"
+        "    - ftp://example.com/file\n"
+        "    - https://user:hunter2@\n"
+    )
+    cli_env = {**cli_env, "CRAWL_MAX_RETRIES": "1"}
+    result = cli(cli_env, "etl", "--config", str(config))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ETL done: 1 crawled, 0 skipped (already stored), 3 failed" in result.stdout
+    assert f"FAILED http://127.0.0.1:{dead_port}/post" in result.stdout
+    assert "FAILED ftp://example.com/file" in result.stdout
+    assert "hunter2" not in result.stdout + result.stderr

