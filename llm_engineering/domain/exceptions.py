@@ -18,11 +18,13 @@ class DocumentNotFoundError(LLMTwinError):
 
 
 class CrawlError(LLMTwinError):
-    """Crawling one link failed. `transient` tells the retry logic whether trying again can help."""
+    """Crawling one link failed. `transient` tells the retry logic whether trying again can help;
+    `retry_after_s`, when the server said how long to wait (Retry-After on a 429 or 503), how long."""
 
-    def __init__(self, message: str, *, transient: bool = False) -> None:
+    def __init__(self, message: str, *, transient: bool = False, retry_after_s: float | None = None) -> None:
         super().__init__(message)
         self.transient = transient
+        self.retry_after_s = retry_after_s
 
 
 class UnsupportedLinkError(CrawlError):

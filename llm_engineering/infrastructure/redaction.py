@@ -36,6 +36,18 @@ def strip_credentials(uri: str) -> str:
     return uri if userinfo is None else scheme + rest
 
 
+def redact(text: str, link: str) -> str:
+    """`text` (an error message, a log line) with the credentials of `link` masked wherever they appear."""
+    _, userinfo, _ = _split_userinfo(link)
+    if not userinfo:
+        return text
+    text = text.replace(link, mask_uri(link))
+    secret = userinfo.partition(":")[2] or userinfo  # the password, or a token given alone
+    if len(secret) >= 3:  # anywhere else it appears (a host:port message, a quoted URL)
+        text = text.replace(secret, "***")
+    return text
+
+
 def describe_host(uri: str) -> str:
     """The host part of a URI, for messages such as 'cannot reach 127.0.0.1:27017'."""
     _, _, rest = _split_userinfo(uri)

@@ -7,9 +7,25 @@ from llm_engineering.domain.documents import UserDocument
 
 
 @step
-def crawl_links(user: UserDocument, links: list[str]) -> Annotated[list[str], "crawled_links"]:
-    """Crawl every link into the warehouse. Fails only when every link failed."""
-    report = crawl_links_concurrently(user, links)
+def crawl_links(
+    user: UserDocument,
+    links: list[str],
+    max_workers: int | None = None,
+    max_per_domain: int | None = None,
+    respect_robots_txt: bool | None = None,
+    max_retries: int | None = None,
+) -> Annotated[list[str], "crawled_links"]:
+    """Crawl every link into the warehouse. Fails only when every link failed.
+
+    The optional parameters (settable in the YAML config) override the CRAWL_* settings; None keeps them."""
+    report = crawl_links_concurrently(
+        user,
+        links,
+        max_workers=max_workers,
+        max_per_domain=max_per_domain,
+        respect_robots_txt=respect_robots_txt,
+        max_retries=max_retries,
+    )
     get_step_context().add_output_metadata(
         output_name="crawled_links",
         metadata={
@@ -21,6 +37,6 @@ def crawl_links(user: UserDocument, links: list[str]) -> Annotated[list[str], "c
             "by_domain": report.by_domain(),
         },
     )
-    if links and report.failed == len(report.results):
+    if report.all_failed:
         raise RuntimeError("Every link failed:\n" + "\n".join(report.summary_lines()))
     return [result.link for result in report.results if result.status != "failed"]

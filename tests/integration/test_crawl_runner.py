@@ -4,15 +4,19 @@ duplicates, idempotency, and a report in which some links fail."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from typing import ClassVar
 
 import pytest
+from loguru import logger
 
+from llm_engineering.application.crawlers import runner
 from llm_engineering.application.crawlers.base import BaseCrawler, CrawlStatus
 from llm_engineering.application.crawlers.dispatcher import CrawlerDispatcher
 from llm_engineering.application.crawlers.runner import (
     DISALLOWED_BY_ROBOTS,
+    RETRY_AFTER_MAX_S,
     CrawlReport,
     _round_robin_by_domain,
     backoff_delay,
@@ -252,6 +256,54 @@ def test_the_report_covers_every_link_when_some_fail(site: ScriptedServer, user:
     lines = report.summary_lines()
     assert lines[0].startswith("Crawled 2, skipped 0 (already stored), failed 4 of 6 link(s)")
     assert any(line.strip().startswith("FAILED " + site.url("/missing")) for line in lines)
+
+
+def test_retry_after_is_honoured(site: ScriptedServer, user: UserDocument) -> None:
+    link = site.url("/rate-limited-once")
+    started = time.monotonic()
+
+    report = crawl_links(user, [link], CrawlerDispatcher.build(), **FAST)
+
+    assert report.crawled == 1 and by_link(report)[link].attempts == 2
+    assert time.monotonic() - started >= 0.95  # waited for Retry-After: 1, not the 0.01 s backoff
+    assert site.hits["/rate-limited-once"] == 2
+
+
+class RateLimitedCrawler(BaseCrawler):
+    """A source that always asks for an hour's wait."""
+
+    model = ArticleDocument
+
+    def crawl(self, link: str, user: UserDocument) -> int:
+        raise CrawlError(f"{link} answered 429", transient=True, retry_after_s=3600)
+
+
+def test_retry_after_is_capped(user: UserDocument, monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(runner.time, "sleep", waits.append)
+    dispatcher = CrawlerDispatcher.build().register("http://limited.test", RateLimitedCrawler)
+
+    report = crawl_links(user, ["http://limited.test/a"], dispatcher, respect_robots_txt=False, **FAST)
+
+    assert report.failed == 1 and waits == [RETRY_AFTER_MAX_S, RETRY_AFTER_MAX_S]
+
+
+def test_credentials_in_links_never_reach_the_report_or_the_log(user: UserDocument) -> None:
+    secret = "s3cret-t0ken"
+    link = f"http://ada:{secret}@127.0.0.1:{closed_port()}/post"
+    bad = f"ftp://ada:{secret}@example.com/file"
+    lines: list[str] = []
+    sink = logger.add(lines.append, level="DEBUG", format="{message}")
+    try:
+        report = crawl_links(user, [link, bad], CrawlerDispatcher.build(), **FAST)
+    finally:
+        logger.remove(sink)
+
+    assert report.failed == 2
+    shown = [result.link for result in report.results]
+    assert "http://ada:***@127.0.0.1:" in shown[0]
+    texts = [repr(report.results), repr(report.by_domain()), *report.summary_lines(), *lines]
+    assert lines and all(secret not in text for text in texts)
 
 
 def test_a_run_where_every_link_fails_says_so(user: UserDocument) -> None:

@@ -6,8 +6,11 @@ import pytest
 from zenml.client import Client
 
 from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
+from llm_engineering.settings import get_settings
 from pipelines.digital_data_etl import digital_data_etl
 from tests.conftest import FIXTURES_DIR, PROJECT_ROOT, serve_directory
+from tests.integration import test_crawlers
+from tests.integration.test_crawlers import ScriptedServer
 
 
 @pytest.fixture
@@ -64,3 +67,41 @@ def test_etl_step_fails_when_every_link_failed(stores, site: str) -> None:
     assert ArticleDocument.count() == 0
     failed_run = Client().get_pipeline("digital_data_etl").last_run
     assert failed_run.status == "failed" and failed_run.steps["crawl_links"].status == "failed"
+
+
+def test_etl_reports_each_bad_input_with_a_clear_reason(
+    stores, site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Short limits only here: a slow page times out, a streamed one goes over the size limit.
+    monkeypatch.setenv("CRAWL_TIMEOUT_S", str(test_crawlers.SHORT_TIMEOUT_S))
+    monkeypatch.setenv("CRAWL_MAX_PAGE_BYTES", "200000")
+    monkeypatch.setenv("CRAWL_MAX_RETRIES", "0")
+    get_settings.cache_clear()
+    bad_site = ScriptedServer()
+    try:
+        bad = {
+            bad_site.url("/slow"): "did not answer within",
+            bad_site.url("/image.png"): "image/png",
+            bad_site.url("/huge"): "too large",
+            bad_site.url("/empty"): "empty page",
+        }
+        # A missing git repository cannot be routed here: the default dispatcher sends file:// paths to the
+        # local-files crawler and github.com cannot be reached offline; test_crawlers covers it.
+        good = [f"{site}/first-post.html", f"{site}/second-post.html"]
+        run = run_etl("Ada Writer", good + list(bad))
+    finally:
+        bad_site.close()
+        get_settings.cache_clear()
+
+    assert run.status == "completed"
+    metadata = crawl_metadata(run.id)
+    assert metadata["crawled"] == 2 and metadata["failed"] == len(bad)
+    assert ArticleDocument.count() == 2
+    failures = {
+        failure["link"]: failure["reason"]
+        for entry in metadata["by_domain"].values()
+        for failure in entry["failures"]
+    }
+    assert set(failures) == set(bad)
+    for link, reason in bad.items():
+        assert reason in failures[link], failures[link]

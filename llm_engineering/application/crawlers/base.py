@@ -12,6 +12,7 @@ from loguru import logger
 
 from llm_engineering.domain.base.nosql import NoSQLBaseDocument
 from llm_engineering.domain.documents import UserDocument
+from llm_engineering.infrastructure.redaction import mask_uri, strip_credentials
 
 
 class CrawlStatus(StrEnum):
@@ -57,12 +58,16 @@ class BaseCrawler(ABC):
     def name(self) -> str:
         return type(self).__name__
 
+    def document_link(self, link: str) -> str:
+        """The `link` stored in the document for `link` (never with credentials)."""
+        return strip_credentials(link)
+
     def already_stored(self, link: str) -> bool:
-        return self.model.find(link=link) is not None
+        return self.model.find(link=self.document_link(link)) is not None
 
     def extract(self, link: str, user: UserDocument) -> CrawlResult:
         if self.already_stored(link):
-            logger.info(f"{self.name}: {link} is already in the warehouse, skipping.")
+            logger.info(f"{self.name}: {mask_uri(link)} is already in the warehouse, skipping.")
             return CrawlResult(
                 link=link, status=CrawlStatus.SKIPPED, crawler=self.name, reason="already stored"
             )

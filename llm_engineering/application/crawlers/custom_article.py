@@ -24,6 +24,7 @@ from llm_engineering.application.crawlers.base import BaseCrawler, link_domain
 from llm_engineering.application.crawlers.extraction import ExtractedArticle, ExtractionError, extract_article
 from llm_engineering.domain.documents import ArticleDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
+from llm_engineering.infrastructure.redaction import mask_uri
 from llm_engineering.settings import get_settings
 
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -42,8 +43,14 @@ def _permanent(message: str) -> CrawlError:
     return CrawlError(message, transient=False)
 
 
-def _transient(message: str) -> CrawlError:
-    return CrawlError(message, transient=True)
+def _transient(message: str, retry_after_s: float | None = None) -> CrawlError:
+    return CrawlError(message, transient=True, retry_after_s=retry_after_s)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """The seconds form of a Retry-After header ("120"); None for a date or anything else."""
+    value = (value or "").strip()
+    return float(value) if value.isdigit() else None
 
 
 def fetch_html(session: requests.Session, link: str, *, timeout_s: float, max_bytes: int) -> FetchedPage:
@@ -79,12 +86,17 @@ def _check_status(link: str, response: requests.Response) -> None:
     status = response.status_code
     if 200 <= status < 300:
         return
+    retry_after = response.headers.get("Retry-After")
     if status == 429:
-        retry_after = response.headers.get("Retry-After")
         hint = f", Retry-After: {retry_after}" if retry_after else ""
-        raise _transient(f"{link} answered 429 Too Many Requests (rate limited{hint}).")
+        raise _transient(
+            f"{link} answered 429 Too Many Requests (rate limited{hint}).", retry_after_seconds(retry_after)
+        )
     if status >= 500:
-        raise _transient(f"{link} answered {status} {response.reason} (a server error; retrying may help).")
+        raise _transient(
+            f"{link} answered {status} {response.reason} (a server error; retrying may help).",
+            retry_after_seconds(retry_after) if status == 503 else None,
+        )
     if status in (404, 410):
         raise _permanent(
             f"{link} answered {status} {response.reason}: the page does not exist; fix the link."
@@ -199,13 +211,16 @@ class CustomArticleCrawler(BaseCrawler):
         document = ArticleDocument(
             content=article_content(article),
             platform=self.platform or link_domain(link),
-            link=link,
+            link=self.document_link(link),
             author_id=user.id,
             author_full_name=user.full_name,
         )
-        document.save()
-        logger.info(f"{self.name}: stored '{article.title}' from {link} ({len(article.content):,} chars).")
-        return 1
+        stored = document.save()
+        written = int(stored.id == document.id)  # another id: the link was stored meanwhile, kept as is
+        logger.info(
+            f"{self.name}: stored '{article.title}' from {mask_uri(link)} ({len(article.content):,} chars)."
+        )
+        return written
 
     def close(self) -> None:
         self._session.close()

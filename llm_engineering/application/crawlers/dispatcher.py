@@ -98,7 +98,7 @@ def _validate_web_url(link: str) -> str:
 class CrawlerDispatcher:
     def __init__(self) -> None:
         self._routes: list[_Route] = []
-        self.register("substack.com", SubstackCrawler)
+        self.register_substack()  # routed by default
 
     @classmethod
     def build(cls) -> Self:
@@ -133,7 +133,7 @@ class CrawlerDispatcher:
         return self.register("github.com", GithubCrawler)
 
     def register_substack(self) -> Self:
-        """Substack is routed by default; kept for symmetry with the other `register_*` methods."""
+        """Route Substack to its crawler. The constructor calls this, so Substack is routed by default."""
         return self.register("substack.com", SubstackCrawler)
 
     @staticmethod

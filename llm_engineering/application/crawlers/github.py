@@ -21,6 +21,7 @@ from llm_engineering.application.crawlers.base import BaseCrawler
 from llm_engineering.application.crawlers.local_files import NotesMixin
 from llm_engineering.domain.documents import RepositoryDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
+from llm_engineering.infrastructure.redaction import mask_uri, redact, strip_credentials
 from llm_engineering.settings import get_settings
 
 IGNORED_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "CVS", "_darcs", "__pycache__", "node_modules"})
@@ -65,17 +66,30 @@ def repository_name(link: str) -> str:
 
 
 def clone_url(link: str) -> str:
-    """github.com/owner/repo/tree/main/docs -> github.com/owner/repo: a repository is cloned whole."""
+    """github.com/owner/repo/tree/main/docs -> github.com/owner/repo.git: a repository is cloned whole.
+
+    Credentials in the link (`https://user:token@github.com/...`) are kept: git needs them to clone."""
     parts = urlsplit(link)
     if (parts.hostname or "").removeprefix("www.") == "github.com":
         segments = [s for s in parts.path.split("/") if s]
         if len(segments) >= 2:
-            return f"https://github.com/{segments[0]}/{segments[1].removesuffix('.git')}.git"
+            userinfo = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+            return f"https://{userinfo}github.com/{segments[0]}/{segments[1].removesuffix('.git')}.git"
     return link
 
 
+def repository_link(link: str) -> str:
+    """The link stored for a repository: its clone URL without credentials, so `.../o/r`,
+    `.../o/r/tree/main` and `.../o/r.git` are one repository."""
+    return strip_credentials(clone_url(link))
+
+
 def shallow_clone(link: str, destination: Path, timeout_s: float) -> None:
-    """`git clone --depth 1` without prompts; CrawlError (transient for network trouble) on failure."""
+    """`git clone --depth 1` without prompts; CrawlError (transient for network trouble) on failure.
+
+    Error messages show the link with its credentials masked, git's own message included."""
+    url = clone_url(link)
+    shown = mask_uri(link)
     env = {
         **os.environ,
         "GIT_TERMINAL_PROMPT": "0",
@@ -91,7 +105,7 @@ def shallow_clone(link: str, destination: Path, timeout_s: float) -> None:
         "--quiet",
         "--no-tags",
         "--",
-        clone_url(link),
+        url,
         str(destination),
     ]
     try:
@@ -104,20 +118,20 @@ def shallow_clone(link: str, destination: Path, timeout_s: float) -> None:
         ) from error
     except subprocess.TimeoutExpired as error:
         raise CrawlError(
-            f"Cloning {link} took longer than {timeout_s:g} s (GITHUB_CLONE_TIMEOUT_S).", transient=True
+            f"Cloning {shown} took longer than {timeout_s:g} s (GITHUB_CLONE_TIMEOUT_S).", transient=True
         ) from error
     if completed.returncode == 0:
         return
     message = (completed.stderr or completed.stdout).strip().splitlines()
-    detail = message[-1] if message else f"git exited with {completed.returncode}"
+    detail = redact(redact(message[-1], url), link) if message else f"git exited with {completed.returncode}"
     lowered = (completed.stderr or "").lower()
     if any(marker in lowered for marker in _NETWORK_MARKERS):
-        raise CrawlError(f"Cannot reach the repository {link}: {detail}", transient=True)
+        raise CrawlError(f"Cannot reach the repository {shown}: {detail}", transient=True)
     if any(marker in lowered for marker in _NOT_FOUND_MARKERS):
         raise CrawlError(
-            f"The repository {link} does not exist or is private: {detail}. Check the link.", transient=False
+            f"The repository {shown} does not exist or is private: {detail}. Check the link.", transient=False
         )
-    raise CrawlError(f"Cloning {link} failed: {detail}", transient=False)
+    raise CrawlError(f"Cloning {shown} failed: {detail}", transient=False)
 
 
 def _read_text(path: Path, max_file_bytes: int) -> tuple[str | None, str | None]:
@@ -180,6 +194,9 @@ class GithubCrawler(NotesMixin, BaseCrawler):
         self.max_file_bytes = max_file_bytes or settings.GITHUB_MAX_FILE_BYTES
         self.max_total_bytes = max_total_bytes or settings.GITHUB_MAX_TOTAL_BYTES
 
+    def document_link(self, link: str) -> str:
+        return repository_link(link)
+
     def crawl(self, link: str, user: UserDocument) -> int:
         with tempfile.TemporaryDirectory(prefix="llm-twin-clone-", ignore_cleanup_errors=True) as tmp:
             checkout = Path(tmp) / "repo"
@@ -188,17 +205,20 @@ class GithubCrawler(NotesMixin, BaseCrawler):
                 checkout, max_file_bytes=self.max_file_bytes, max_total_bytes=self.max_total_bytes
             )
         if not content.files:
-            raise CrawlError(f"The repository {link} holds no text files to learn from.", transient=False)
+            raise CrawlError(
+                f"The repository {mask_uri(link)} holds no text files to learn from.", transient=False
+            )
         self._report_skipped(link, content)
-        RepositoryDocument(
+        document = RepositoryDocument(
             content=content.files,
             name=repository_name(link),
-            link=link,
+            link=self.document_link(link),
             platform="github",
             author_id=user.id,
             author_full_name=user.full_name,
-        ).save()
-        return 1
+        )
+        stored = document.save()
+        return int(stored.id == document.id)  # another id: stored meanwhile by another worker, kept as is
 
     def _report_skipped(self, link: str, content: RepositoryContent) -> None:
         summary = content.skipped_summary()
@@ -206,5 +226,5 @@ class GithubCrawler(NotesMixin, BaseCrawler):
         if summary:
             examples = {reason: paths[:5] for reason, paths in content.skipped.items()}
             logger.info(
-                f"{self.name}: {link}: kept {len(content.files)} files, skipped {summary}: {examples}"
+                f"{self.name}: {mask_uri(link)}: kept {len(content.files)} files, skipped {summary}: {examples}"
             )

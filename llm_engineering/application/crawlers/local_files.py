@@ -80,10 +80,14 @@ class NotesMixin:
     Each crawler instance serves one thread at a time (the runner keeps one per worker), so `notes` is safe.
     """
 
-    notes: dict[str, Any]
+    @property
+    def notes(self) -> dict[str, Any]:
+        """The notes of the link being crawled (empty before the first one, also when `crawl` is called
+        directly)."""
+        return self.__dict__.setdefault("_notes", {})
 
     def extract(self, link: str, user: UserDocument) -> CrawlResult:
-        self.notes = {}
+        self.__dict__["_notes"] = {}
         result = super().extract(link, user)  # type: ignore[misc]
         result.extra.update(self.notes)
         return result
@@ -200,6 +204,14 @@ def parse_article_file(path: Path) -> dict[str, Any]:
     return content
 
 
+def _yields_document(path: Path) -> bool:
+    try:
+        parse_article_file(path)
+    except (ValueError, ExtractionError, OSError):
+        return False
+    return True
+
+
 # --- crawler -----------------------------------------------------------------------------------------------
 
 
@@ -215,8 +227,18 @@ class LocalFilesCrawler(NotesMixin, BaseCrawler):
         return [path] if path.is_file() else []
 
     def already_stored(self, link: str) -> bool:
-        links = [file_link(path) for path in self._files(link)]
-        return bool(links) and self.model.count(link={"$in": links}) == len(links)
+        """Every file that yields a document is stored (at least one). Files that never parse (blank, no
+        article text) do not block the skip: only the unstored files are parsed again to tell."""
+        files = {file_link(path): path for path in self._files(link)}
+        if not files:
+            return False
+        stored = {
+            document["link"]
+            for document in self.model.collection().find({"link": {"$in": list(files)}}, {"link": 1})
+        }
+        return bool(stored) and not any(
+            _yields_document(path) for file, path in files.items() if file not in stored
+        )
 
     def crawl(self, link: str, user: UserDocument) -> int:
         path = to_local_path(link)

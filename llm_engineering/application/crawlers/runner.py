@@ -31,16 +31,23 @@ import urllib3
 from loguru import logger
 from tqdm import tqdm
 
-from llm_engineering.application.crawlers.base import BaseCrawler, CrawlResult, CrawlStatus, link_domain
+from llm_engineering.application.crawlers.base import (
+    BaseCrawler,
+    CrawlResult,
+    CrawlStatus,
+    link_domain,
+)
 from llm_engineering.application.crawlers.dispatcher import WEB_SCHEMES, CrawlerDispatcher
 from llm_engineering.domain.documents import UserDocument
 from llm_engineering.domain.exceptions import CrawlError
+from llm_engineering.infrastructure.redaction import mask_uri, redact, strip_credentials
 from llm_engineering.settings import get_settings
 
 ROBOTS_TIMEOUT_S = 5.0
 ROBOTS_MAX_BYTES = 512_000
 BACKOFF_BASE_S = 1.0
 BACKOFF_MAX_S = 60.0
+RETRY_AFTER_MAX_S = 60.0  # a server asking for a longer wait than this gets this
 DISALLOWED_BY_ROBOTS = "disallowed by robots.txt"
 _NETWORK_ERRORS = (
     requests.RequestException,
@@ -158,7 +165,9 @@ class RobotsTxt:
                 status = response.status_code
                 body = response.raw.read(ROBOTS_MAX_BYTES, decode_content=True) if status < 400 else b""
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
-            logger.debug(f"robots.txt of {origin} unreachable ({type(error).__name__}): crawling is allowed.")
+            logger.debug(
+                f"robots.txt of {mask_uri(origin)} unreachable ({type(error).__name__}): crawling is allowed."
+            )
             parser.allow_all = True
             return parser
         # As urllib.robotparser does: 401/403 forbid everything, any other error allows everything.
@@ -244,20 +253,31 @@ class _CrawlRun:
     # one link
 
     def crawl_one(self, link: str) -> CrawlResult:
+        """The result of crawling `link`, its link and reason with any credentials masked."""
+        result = self._crawl_one(link)
+        result.link = mask_uri(result.link)
+        if result.reason:
+            result.reason = redact(result.reason, link)
+        return result
+
+    def _crawl_one(self, link: str) -> CrawlResult:
+        shown = mask_uri(link)
         crawler_cls = self.dispatcher.crawler_class(link)
         if self._blocked_by_robots(link, crawler_cls):
-            logger.warning(f"{link} is {DISALLOWED_BY_ROBOTS}; not crawled.")
+            logger.warning(f"{shown} is {DISALLOWED_BY_ROBOTS}; not crawled.")
             return CrawlResult(link, CrawlStatus.FAILED, crawler_cls.__name__, reason=DISALLOWED_BY_ROBOTS)
         attempt = 0
         while True:
             attempt += 1
-            result, transient = self._attempt(link, crawler_cls)
+            result, transient, retry_after_s = self._attempt(link, crawler_cls)
             result.attempts = attempt
             if result.status is not CrawlStatus.FAILED or not transient or attempt > self.max_retries:
                 return result
             delay = backoff_delay(attempt, self.backoff_base_s)
+            if retry_after_s is not None:  # the server said how long to wait: honour it, within reason
+                delay = max(delay, min(retry_after_s, RETRY_AFTER_MAX_S))
             logger.warning(
-                f"{link}: {result.reason} (attempt {attempt} of {self.max_retries + 1}); "
+                f"{shown}: {redact(result.reason or '', link)} (attempt {attempt} of {self.max_retries + 1}); "
                 f"retrying in {delay:.1f} s."
             )
             time.sleep(delay)  # outside the domain slot: other links of the domain go on meanwhile
@@ -270,27 +290,31 @@ class _CrawlRun:
         with self._slot(link_domain(link)):  # the robots.txt request counts against the domain's limit
             return not self.robots.allowed(link)
 
-    def _attempt(self, link: str, crawler_cls: type[BaseCrawler]) -> tuple[CrawlResult, bool]:
-        """(result, whether a failure is transient)."""
+    def _attempt(self, link: str, crawler_cls: type[BaseCrawler]) -> tuple[CrawlResult, bool, float | None]:
+        """(result, whether a failure is transient, the wait the server asked for before a retry)."""
         name = crawler_cls.__name__
         try:
             crawler = self._crawler(crawler_cls)
         # A crawler that cannot start (no browser, no credentials) fails its links, not the run.
         except Exception as error:
             reason = f"{name} could not start: {type(error).__name__}: {error}"
-            return CrawlResult(link, CrawlStatus.FAILED, name, reason=reason), False
+            return CrawlResult(link, CrawlStatus.FAILED, name, reason=reason), False, None
         try:
             with self._slot(link_domain(link)):
-                return crawler.extract(link, self.user), False
+                return crawler.extract(link, self.user), False, None
         except CrawlError as error:
-            return CrawlResult(link, CrawlStatus.FAILED, name, reason=str(error)), error.transient
+            result = CrawlResult(link, CrawlStatus.FAILED, name, reason=str(error))
+            return result, error.transient, getattr(error, "retry_after_s", None)
         except Exception as error:
             transient = is_network_error(error)
-            if not transient:
-                logger.opt(exception=error).error(f"{name} failed on {link} unexpectedly.")
+            if not transient:  # no traceback (its values could show them) when the link holds credentials
+                logger.opt(exception=error if strip_credentials(link) == link else None).error(
+                    f"{name} failed on {mask_uri(link)} unexpectedly: "
+                    f"{type(error).__name__}: {redact(str(error), link)}"
+                )
             self._discard(crawler_cls)
             reason = f"{type(error).__name__}: {error}"
-            return CrawlResult(link, CrawlStatus.FAILED, name, reason=reason), transient
+            return CrawlResult(link, CrawlStatus.FAILED, name, reason=reason), transient, None
 
 
 def _close(crawler: BaseCrawler) -> None:
@@ -315,9 +339,8 @@ def _prepare(
         try:
             link = dispatcher.normalize(raw)
         except CrawlError as error:
-            ordered.append(
-                CrawlResult(str(raw), CrawlStatus.FAILED, type(dispatcher).__name__, reason=str(error))
-            )
+            name, shown, reason = type(dispatcher).__name__, mask_uri(str(raw)), redact(str(error), str(raw))
+            ordered.append(CrawlResult(shown, CrawlStatus.FAILED, name, reason=reason))
             continue
         if link in unique:
             duplicates += 1
@@ -396,8 +419,12 @@ def _run_pool(run: _CrawlRun, links: list[str], max_workers: int, progress: bool
                 try:
                     results[link] = future.result()
                 except Exception as error:  # crawl_one catches per-link errors; this is a bug, still reported
-                    logger.opt(exception=error).error(f"Crawling {link} raised unexpectedly.")
-                    results[link] = CrawlResult(link, CrawlStatus.FAILED, "runner", reason=repr(error))
+                    logger.error(
+                        f"Crawling {mask_uri(link)} raised unexpectedly: {redact(repr(error), link)}"
+                    )
+                    results[link] = CrawlResult(
+                        mask_uri(link), CrawlStatus.FAILED, "runner", reason=redact(repr(error), link)
+                    )
                 failed[results[link].status.value] += 1
                 bar.update(1)
                 bar.set_postfix(failed=failed[CrawlStatus.FAILED.value], refresh=False)
