@@ -7,17 +7,21 @@ from llm_engineering.application.preprocessing.config import FeatureEngineeringC
 from llm_engineering.application.preprocessing.feature_engineering import clean_changed_documents
 from llm_engineering.application.preprocessing.incremental import DocumentChanges
 from llm_engineering.application.preprocessing.summaries import count_by_category_and_author, distribution
-from llm_engineering.application.preprocessing.warehouse_query import find_authors
 
 
 @step
 def clean_documents(
-    raw_documents: list, author_full_names: list[str], chunking: dict | None = None
+    raw_documents: list, author_ids: dict, chunking: dict | None = None
 ) -> tuple[Annotated[list, "cleaned_documents"], Annotated[DocumentChanges, "document_changes"]]:
-    """Clean the documents that are new or changed since the last run; the others are left as stored."""
+    """Clean the documents that are new or changed since the last run; the others are left as stored.
+
+    `author_ids` (full name -> id, from `query_data_warehouse`) tells which authors' stored features to
+    compare with, so a document gone from the warehouse is found even when its author has none left.
+    """
     config = FeatureEngineeringConfig.from_overrides(chunking)
-    authors = find_authors(author_full_names)
-    changes, cleaned = clean_changed_documents(raw_documents, authors, config, get_embedding_model().model_id)
+    changes, cleaned = clean_changed_documents(
+        raw_documents, list(author_ids.values()), config, get_embedding_model().model_id
+    )
     context = get_step_context()
     context.add_output_metadata(
         output_name="cleaned_documents",

@@ -8,10 +8,11 @@ from llm_engineering.application.preprocessing.incremental import DocumentChange
 
 @step
 def load_to_vector_db(
-    cleaned_documents: list, embedded_chunks: list, document_changes: DocumentChanges
+    cleaned_documents: list, embedded_chunks: dict, document_changes: DocumentChanges
 ) -> Annotated[dict, "load_report"]:
-    """Embedded chunks into the vector collections, stale chunks out, then the cleaned documents (which mark
-    their documents as done) into the collections without a vector index."""
+    """What must follow the chunk writes of `chunk_and_embed`: the processed documents' stale chunks and
+    the removed documents' features out, then the cleaned documents (which mark their documents as done)
+    into the collections without a vector index, last, so a crash before it makes the next run redo them."""
     report = load_features(cleaned_documents, embedded_chunks, document_changes.removed_ids())
     get_step_context().add_output_metadata(output_name="load_report", metadata=report)
     return report

@@ -13,6 +13,7 @@ import pytest
 
 from llm_engineering.application.networks.embeddings import get_embedding_model
 from llm_engineering.application.preprocessing.config import FeatureEngineeringConfig
+from llm_engineering.application.preprocessing.dispatchers import ChunkingDispatcher, CleaningDispatcher
 from llm_engineering.application.preprocessing.feature_engineering import run_feature_engineering
 from llm_engineering.domain.cleaned_documents import (
     CleanedArticleDocument,
@@ -251,8 +252,88 @@ def test_the_zenml_pipeline_runs_in_an_isolated_config(warehouse, tmp_path: Path
     assert (
         loaded["embedded_chunks_written"] == embedded["total"] == sum(cls.count() for cls in EMBEDDED_CLASSES)
     )
+    # the artifact is the chunk ids written, by document (the chunks themselves are in Qdrant)
+    chunk_ids = run.steps["chunk_and_embed"].outputs["embedded_chunks"][0].load()
+    assert {i for ids in chunk_ids.values() for i in ids} == {str(c.id) for c in stored_chunks()}
     assert loaded["cleaned_documents_written"] == documents
 
     again = zenml_client.get_pipeline_run(feature_engineering.with_options(config_path=str(config))().id)
     changes = dict(again.steps["clean_documents"].outputs["document_changes"][0].run_metadata)
     assert changes["unchanged"] == documents and changes["new"] == 0
+
+
+def test_the_zenml_pipeline_reembeds_only_a_changed_document_and_drops_removed_ones(
+    warehouse, tmp_path: Path, zenml_client
+) -> None:
+    from pipelines.feature_engineering import feature_engineering
+
+    config = tmp_path / "features.yaml"
+    config.write_text("parameters:\n  author_full_names: [Maxime Labonne, Paul Iusztin]\n", encoding="utf-8")
+    feature_engineering.with_options(config_path=str(config))()
+    before = snapshot()
+    article = max(ArticleDocument.bulk_find(), key=lambda a: len(a.content["Content"]))
+    old_article_ids = {str(c.id) for c in EmbeddedArticleChunk.find_all(document_id=str(article.id))}
+    post = PostDocument.find(link=POSTS[0]["link"])
+    old_post_ids = {str(c.id) for c in EmbeddedPostChunk.find_all(document_id=str(post.id))}
+    assert len(old_article_ids) > 2 and old_post_ids
+    new_text = "\n\n".join(
+        f"Section {i}. "
+        + " ".join(f"Tensors of rank {i} hold {n} numbers along each axis." for n in range(30))
+        for i in range(3)
+    )
+    ArticleDocument.collection().update_one(
+        {"_id": str(article.id)}, {"$set": {"content": {**article.content, "Content": new_text}}}
+    )
+    PostDocument.collection().delete_one({"_id": str(post.id)})
+
+    run = zenml_client.get_pipeline_run(feature_engineering.with_options(config_path=str(config))().id)
+
+    assert run.status == "completed"
+    changes = dict(run.steps["clean_documents"].outputs["document_changes"][0].run_metadata)
+    assert changes["changed"] == 1 and changes["removed"] == 1 and changes["new"] == 0
+    written = run.steps["chunk_and_embed"].outputs["embedded_chunks"][0].load()
+    assert list(written) == [str(article.id)]  # only the changed document was embedded
+    mine = EmbeddedArticleChunk.find_all(document_id=str(article.id))
+    assert {str(c.id) for c in mine} == set(written[str(article.id)])
+    # as many chunks as its new content makes, all of it new content
+    (cleaned,) = [d for d in CleanedArticleDocument.find_all() if d.id == article.id]
+    assert "Section 2." in cleaned.content
+    expected = ChunkingDispatcher.dispatch([cleaned], FeatureEngineeringConfig(), get_embedding_model())
+    assert len(mine) == len(expected) > 1
+    assert sorted(c.content for c in mine) == sorted(c.content for c in expected)
+    assert all("Tensors of rank" in c.content for c in mine)
+    loaded = dict(run.steps["load_to_vector_db"].outputs["load_report"][0].run_metadata)
+    stale = old_article_ids - {str(c.id) for c in mine}
+    assert loaded["stale_chunks_deleted"] == len(stale) + len(old_post_ids)
+    assert loaded["removed_documents_deleted"] == 1
+    # no stale chunk left; every other document's points untouched (same ids, text and vectors)
+    after = snapshot()
+    others = {i: v for i, v in before.items() if i not in old_article_ids | old_post_ids}
+    assert set(after) == set(others) | {str(c.id) for c in mine}
+    assert all(after[i][0] == v[0] and np.allclose(after[i][1], v[1]) for i, v in others.items())
+    assert EmbeddedPostChunk.count(document_id=str(post.id)) == 0
+    assert post.id not in {d.id for d in CleanedPostDocument.find_all()}
+
+
+@pytest.mark.parametrize("overrides", [None, {"articles": {"chunk_size": 2000, "chunk_overlap": 64}}])
+def test_no_chunk_of_the_real_corpus_exceeds_what_the_model_reads(
+    stores, shared_warehouse_dir, overrides
+) -> None:
+    """Re-tokenise every chunk of the whole normalised export with the model's own tokenizer (special
+    tokens included) instead of trusting the chunker's token counts; also with sizes above the model's."""
+    import_from_json(shared_warehouse_dir)
+    model = get_embedding_model()
+    config = FeatureEngineeringConfig.from_overrides(overrides)
+    articles = ArticleDocument.bulk_find()
+    assert len(articles) >= 70
+    cleaned = [CleaningDispatcher.dispatch(a, content_hash="", feature_fingerprint="") for a in articles]
+    assert any("𝗛" in a.content["Content"] for a in articles) and not any("𝗛" in c.content for c in cleaned)
+    chunks = ChunkingDispatcher.dispatch(cleaned, config, model)
+    lengths = [
+        len(ids)
+        for ids in model.tokenizer([c.content for c in chunks], add_special_tokens=True, truncation=False)[
+            "input_ids"
+        ]
+    ]
+    assert len(chunks) > len(articles)
+    assert max(lengths) <= model.max_input_length, max(lengths)

@@ -83,6 +83,33 @@ def test_bulk_find_pages_with_offsets_and_find_all(stores) -> None:
     assert len(Note.find_all(page_size=2)) == 7
 
 
+def test_scroll_pages_lazily_and_yields_documents_or_raw_records(stores) -> None:
+    notes = [
+        Note(content=f"n{i}", author_id="a" if i % 2 else "b", embedding=unit_vector(1, i, 1))
+        for i in range(7)
+    ]
+    Note.bulk_insert(notes)
+    assert list(PlainNote.scroll()) == []  # a missing collection scrolls nothing
+
+    documents = list(Note.scroll(page_size=2))  # four pages
+    assert sorted(d.id for d in documents) == sorted(n.id for n in notes)
+    assert all(isinstance(d, Note) and d.embedding is None for d in documents)
+
+    with_vectors = list(Note.scroll(page_size=3, with_vectors=True, author_id="a"))
+    assert {d.content for d in with_vectors} == {"n1", "n3", "n5"}
+    assert all(len(d.embedding) == 3 for d in with_vectors)
+
+    records = list(Note.scroll(page_size=2, payload=["author_id"], author_id=["a", "b"]))
+    assert len(records) == 7 and all(set(r.payload) == {"author_id"} for r in records)
+    ids_only = list(Note.scroll(payload=False, author_id="b"))
+    assert len(ids_only) == 4 and all(not r.payload for r in ids_only)
+
+    pages = Note.scroll(page_size=2)
+    assert next(pages).id in {n.id for n in notes}  # a generator: one page fetched, not all
+    with pytest.raises(ValueError):
+        list(Note.scroll(page_size=0))
+
+
 def test_delete_by_ids_and_by_filter(stores) -> None:
     notes = [
         Note(content=f"n{i}", author_id="a" if i < 3 else "b", embedding=unit_vector(1, i, 0))

@@ -127,6 +127,9 @@ def test_settings_are_validated() -> None:
         ChunkingSettings(chunk_size=100, chunk_overlap=10, min_chunk_size=200)
     with pytest.raises(ValueError, match="Unknown chunking category 'tweets'"):
         FeatureEngineeringConfig.from_overrides({"tweets": {"chunk_size": 10}})
+    # a real data category that is never chunked: the same clear error, not a KeyError
+    with pytest.raises(ValueError, match="Unknown chunking category 'queries'; use one of: posts, articles"):
+        FeatureEngineeringConfig.from_overrides({"queries": {"chunk_size": 10}})
 
 
 def test_yaml_overrides_replace_only_the_given_fields() -> None:

@@ -41,10 +41,12 @@ class FeatureEngineeringConfig(BaseModel):
         merged = dict(DEFAULT_CHUNKING)
         for category, fields in (chunking or {}).items():
             try:
-                key = DataCategory(category)
+                key: DataCategory | None = DataCategory(category)
             except ValueError:
+                key = None
+            if key not in merged:  # not a data category, or one (like `queries`) that is never chunked
                 known = ", ".join(c.value for c in FEATURE_CATEGORIES)
-                raise ValueError(f"Unknown chunking category '{category}'; use one of: {known}.") from None
+                raise ValueError(f"Unknown chunking category '{category}'; use one of: {known}.")
             merged[key] = ChunkingSettings(**{**merged[key].model_dump(), **fields})
         return cls(chunking=merged, batch_size=batch_size or DEFAULT_BATCH_SIZE)
 

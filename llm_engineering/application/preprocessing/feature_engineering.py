@@ -1,8 +1,9 @@
 """The feature pipeline's work, shared by the ZenML steps and the benchmark.
 
 `run_feature_engineering` runs it all in one process: warehouse -> clean -> chunk -> embed -> Qdrant,
-incrementally (only new or changed documents are processed) and with Qdrant writes overlapping the
-encoding. The ZenML steps call the same stage functions one by one and pass artifacts between them.
+incrementally (only new or changed documents are processed). The ZenML steps call the same stage functions
+one by one and pass artifacts between them. In both, `embed_and_write` writes the embedded chunks to Qdrant
+on a background thread while the next slice is encoded, and `commit_documents` comes last.
 """
 
 from __future__ import annotations
@@ -31,21 +32,25 @@ from llm_engineering.application.preprocessing.incremental import (
 from llm_engineering.application.preprocessing.warehouse_query import fetch_author_documents, find_authors
 from llm_engineering.domain.chunks import Chunk
 from llm_engineering.domain.cleaned_documents import CleanedDocument
-from llm_engineering.domain.documents import Document, UserDocument
+from llm_engineering.domain.documents import Document
 
 
 def clean_changed_documents(
     documents: Sequence[Document],
-    authors: Sequence[UserDocument],
+    author_ids: Sequence[str],
     config: FeatureEngineeringConfig,
     embedding_model_id: str,
 ) -> tuple[DocumentChanges, list[CleanedDocument]]:
-    """Classify the documents against the feature store and clean those that need processing."""
+    """Classify the documents against the feature store and clean those that need processing.
+
+    `author_ids` are all the authors asked for, not only those of `documents`: an author whose every
+    document left the warehouse still has stored features to remove.
+    """
     fingerprints = {
         category: config.fingerprint(category, embedding_model_id) for category in FEATURE_CATEGORIES
     }
     hashes = {document.id: content_hash(document) for document in documents}
-    changes = detect_changes(list(documents), [str(author.id) for author in authors], hashes, fingerprints)
+    changes = detect_changes(list(documents), [str(i) for i in author_ids], hashes, fingerprints)
     skip = set(changes.unchanged)
     cleaned = [
         CleaningDispatcher.dispatch(
@@ -68,6 +73,19 @@ def chunk_documents(
     chunks = ChunkingDispatcher.dispatch(documents, config, model)
     logger.info(f"Chunking: {len(chunks)} chunk(s) from {len(documents)} document(s).")
     return chunks
+
+
+def embed_and_write(chunks: Sequence[Chunk], model: EmbeddingModel, batch_size: int) -> dict[str, list[str]]:
+    """Embed the chunks and upsert them into Qdrant as they come (writes overlap the encoding of the next
+    slice). Returns the ids of the chunks written, by document id. Upserts by deterministic id: a re-run
+    after a crash rewrites the same points."""
+    chunk_ids: dict[str, list[str]] = {}
+    with BackgroundWriter() as writer:
+        for embedded in EmbeddingDispatcher.stream(chunks, model, batch_size):
+            writer.submit(embedded)
+            for chunk in embedded:
+                chunk_ids.setdefault(str(chunk.document_id), []).append(str(chunk.id))
+    return chunk_ids
 
 
 @dataclass
@@ -116,15 +134,15 @@ def run_feature_engineering(
     authors = find_authors(author_full_names)
     documents = fetch_author_documents(authors)
     lap("query")
-    changes, cleaned = clean_changed_documents(documents, authors, config, model.model_id)
+    changes, cleaned = clean_changed_documents(
+        documents, [str(a.id) for a in authors], config, model.model_id
+    )
     lap("clean")
     chunks = chunk_documents(cleaned, config, model)
     lap("chunk")
-    with BackgroundWriter() as writer:  # Qdrant upserts run while the next slice is encoded
-        for embedded in EmbeddingDispatcher.stream(chunks, model, config.batch_size):
-            writer.submit(embedded)
+    written = embed_and_write(chunks, model, config.batch_size)
     lap("embed_and_write")
-    commit = commit_documents(cleaned, changes.removed_ids(), {str(chunk.id) for chunk in chunks})
+    commit = commit_documents(cleaned, changes.removed_ids(), {i for ids in written.values() for i in ids})
     lap("commit")
     timings["total"] = round(time.perf_counter() - started, 3)
     report = FeatureEngineeringReport(
@@ -134,7 +152,7 @@ def run_feature_engineering(
         cleaned_documents=len(cleaned),
         empty_documents=sum(1 for document in cleaned if not document.content.strip()),
         chunks=len(chunks),
-        embedded_chunks=writer.written,
+        embedded_chunks=sum(len(ids) for ids in written.values()),
         stale_chunks_deleted=commit.stale_chunks_deleted,
         removed_documents_deleted=commit.removed_documents_deleted,
         embedding_model_id=model.model_id,

@@ -15,11 +15,10 @@ from typing import Any
 
 from loguru import logger
 
-from llm_engineering.domain.base.vector import VectorBaseDocument, to_filter
+from llm_engineering.domain.base.vector import VectorBaseDocument
 from llm_engineering.domain.cleaned_documents import CLEANED_DOCUMENT_CLASSES, CleanedDocument
-from llm_engineering.domain.embedded_chunks import EMBEDDED_CHUNK_CLASSES, EmbeddedChunk
+from llm_engineering.domain.embedded_chunks import EMBEDDED_CHUNK_CLASSES
 from llm_engineering.domain.types import DataCategory
-from llm_engineering.infrastructure.db.qdrant import get_qdrant_client
 
 SCROLL_PAGE_SIZE = 1000
 
@@ -27,24 +26,13 @@ SCROLL_PAGE_SIZE = 1000
 def scroll_records(
     document_class: type[VectorBaseDocument], filters: dict[str, Any], payload: list[str] | bool = False
 ) -> Iterator[Any]:
-    """Every stored point of `document_class` matching `filters`, with only the `payload` fields asked for."""
-    client = get_qdrant_client()
-    name = document_class.get_collection_name()
-    if not client.collection_exists(name):
-        return
-    offset = None
-    while True:
-        records, offset = client.scroll(
-            collection_name=name,
-            scroll_filter=to_filter(filters),
-            limit=SCROLL_PAGE_SIZE,
-            offset=offset,
-            with_payload=payload,
-            with_vectors=False,
-        )
-        yield from records
-        if offset is None:
-            return
+    """Every stored point of `document_class` matching `filters`, as raw records with only the `payload`
+    fields asked for (no payload: ids only)."""
+    # A field list (or none) makes `scroll` yield raw records; `True` would build whole documents.
+    fields: list[str] | bool = list(payload) if isinstance(payload, list | tuple) else False
+    if payload is True:
+        fields = list(document_class.model_fields)
+    return document_class.scroll(page_size=SCROLL_PAGE_SIZE, payload=fields, **filters)
 
 
 def write_documents(documents: Sequence[VectorBaseDocument]) -> int:
@@ -151,10 +139,11 @@ def commit_documents(
 
 def load_features(
     cleaned_documents: Sequence[CleanedDocument],
-    embedded_chunks: Sequence[EmbeddedChunk],
+    chunk_ids_by_document: dict[str, list[str]],
     removed: dict[DataCategory, list[str]],
 ) -> dict[str, int]:
-    """Load one run's features without overlap (what the ZenML step does with its input artifacts)."""
-    written = write_documents(embedded_chunks)
-    report = commit_documents(cleaned_documents, removed, {str(chunk.id) for chunk in embedded_chunks})
-    return {"embedded_chunks_written": written, **report.as_dict()}
+    """What comes after the chunks are written (by `chunk_and_embed`, while encoding): stale chunks out,
+    cleaned documents in (last: they mark their documents as done), removed documents out."""
+    written = {chunk_id for ids in chunk_ids_by_document.values() for chunk_id in ids}
+    report = commit_documents(cleaned_documents, removed, written)
+    return {"embedded_chunks_written": len(written), **report.as_dict()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from abc import ABC
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, Self
 
 import numpy as np
@@ -162,15 +162,46 @@ class VectorBaseDocument(BaseModel, ABC):
         return [cls.from_record(record) for record in records], next_offset
 
     @classmethod
-    def find_all(cls, page_size: int = 1000, with_vectors: bool = False, **filters: Any) -> list[Self]:
-        """Every document matching the filters, following the scroll offsets."""
-        documents: list[Self] = []
+    def scroll(
+        cls,
+        page_size: int = 1000,
+        with_vectors: bool = False,
+        payload: bool | list[str] = True,
+        **filters: Any,
+    ) -> Iterator[Any]:
+        """Every point matching the payload filters, fetched a page at a time as it is consumed.
+
+        With `payload=True` it yields documents of this class; with a list of payload fields (or `False`,
+        ids only) it yields Qdrant's raw records, since a partial payload cannot make a document.
+        """
+        if page_size <= 0:
+            raise ValueError("page_size must be positive.")
+        client = get_qdrant_client()
+        name = cls.get_collection_name()
+        if not client.collection_exists(name):
+            return
+        as_documents = payload is True
         offset = None
         while True:
-            page, offset = cls.bulk_find(limit=page_size, offset=offset, with_vectors=with_vectors, **filters)
-            documents.extend(page)
+            records, offset = client.scroll(
+                collection_name=name,
+                scroll_filter=to_filter(filters),
+                limit=page_size,
+                offset=offset,
+                with_payload=payload,
+                with_vectors=with_vectors,
+            )
+            if as_documents:
+                yield from (cls.from_record(record) for record in records)
+            else:
+                yield from records
             if offset is None:
-                return documents
+                return
+
+    @classmethod
+    def find_all(cls, page_size: int = 1000, with_vectors: bool = False, **filters: Any) -> list[Self]:
+        """Every document matching the filters, following the scroll offsets."""
+        return list(cls.scroll(page_size=page_size, with_vectors=with_vectors, **filters))
 
     @classmethod
     def count(cls, **filters: Any) -> int:
