@@ -69,9 +69,6 @@ class ArticleDocument(Document):
         indexes: ClassVar[list[Index]] = [Index(keys=["link"])]
 
 
-DOCUMENT_CLASSES: tuple[type[NoSQLBaseDocument], ...] = (
-    UserDocument,
-    ArticleDocument,
-    PostDocument,
-    RepositoryDocument,
-)
+# The author's writing, one collection each; and every warehouse class (users first: others refer to them).
+CONTENT_DOCUMENT_CLASSES: tuple[type[Document], ...] = (ArticleDocument, PostDocument, RepositoryDocument)
+DOCUMENT_CLASSES: tuple[type[NoSQLBaseDocument], ...] = (UserDocument, *CONTENT_DOCUMENT_CLASSES)

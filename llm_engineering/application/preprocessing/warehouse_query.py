@@ -6,16 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from loguru import logger
 
-from llm_engineering.domain.documents import (
-    ArticleDocument,
-    Document,
-    PostDocument,
-    RepositoryDocument,
-    UserDocument,
-)
+from llm_engineering.domain.documents import CONTENT_DOCUMENT_CLASSES, Document, UserDocument
 from llm_engineering.domain.exceptions import DocumentNotFoundError
 
-DOCUMENT_CLASSES: tuple[type[Document], ...] = (ArticleDocument, PostDocument, RepositoryDocument)
 MAX_WORKERS = 8
 
 
@@ -42,7 +35,7 @@ def find_authors(author_full_names: list[str]) -> list[UserDocument]:
 
 def fetch_author_documents(authors: list[UserDocument]) -> list[Document]:
     """Every article, post and repository of the authors; the collections are read concurrently."""
-    jobs = [(author, document_class) for author in authors for document_class in DOCUMENT_CLASSES]
+    jobs = [(author, document_class) for author in authors for document_class in CONTENT_DOCUMENT_CLASSES]
     with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(jobs)), thread_name_prefix="warehouse") as pool:
         results = list(pool.map(lambda job: job[1].bulk_find(author_id=str(job[0].id)), jobs))
     documents = [document for found in results for document in found]

@@ -186,10 +186,6 @@ class NoSQLBaseDocument(BaseModel, ABC):
             logger.debug(f"{cls.__name__}: {len(write_errors)} already stored ({on_conflict}).")
             return int(error.details.get("nInserted", 0))
 
-    @classmethod
-    def delete_many(cls, **filter_options: Any) -> int:
-        return cls.collection().delete_many(filter_options).deleted_count
-
     # --- reads ---------------------------------------------------------------------------------------------
 
     @classmethod
