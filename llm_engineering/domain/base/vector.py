@@ -147,19 +147,23 @@ class VectorBaseDocument(BaseModel, ABC):
         cls, limit: int = 100, offset: Any = None, with_vectors: bool = False, **filters: Any
     ) -> tuple[list[Self], Any]:
         """One page of documents (scroll). Returns the documents and the offset of the next page (None at end)."""
-        client = get_qdrant_client()
-        name = cls.get_collection_name()
-        if not client.collection_exists(name):
+        if not get_qdrant_client().collection_exists(cls.get_collection_name()):
             return [], None
-        records, next_offset = client.scroll(
-            collection_name=name,
+        records, next_offset = cls._scroll_page(limit, offset, True, with_vectors, filters)
+        return [cls.from_record(record) for record in records], next_offset
+
+    @classmethod
+    def _scroll_page(
+        cls, limit: int, offset: Any, payload: bool | list[str], with_vectors: bool, filters: dict[str, Any]
+    ) -> tuple[list[Any], Any]:
+        return get_qdrant_client().scroll(
+            collection_name=cls.get_collection_name(),
             scroll_filter=to_filter(filters),
             limit=limit,
             offset=offset,
-            with_payload=True,
+            with_payload=payload,
             with_vectors=with_vectors,
         )
-        return [cls.from_record(record) for record in records], next_offset
 
     @classmethod
     def scroll(
@@ -176,21 +180,12 @@ class VectorBaseDocument(BaseModel, ABC):
         """
         if page_size <= 0:
             raise ValueError("page_size must be positive.")
-        client = get_qdrant_client()
-        name = cls.get_collection_name()
-        if not client.collection_exists(name):
+        if not get_qdrant_client().collection_exists(cls.get_collection_name()):
             return
         as_documents = payload is True
         offset = None
         while True:
-            records, offset = client.scroll(
-                collection_name=name,
-                scroll_filter=to_filter(filters),
-                limit=page_size,
-                offset=offset,
-                with_payload=payload,
-                with_vectors=with_vectors,
-            )
+            records, offset = cls._scroll_page(page_size, offset, payload, with_vectors, filters)
             if as_documents:
                 yield from (cls.from_record(record) for record in records)
             else:
