@@ -89,16 +89,17 @@ class VectorBaseDocument(BaseModel, ABC):
 
     @classmethod
     def create_collection(cls, vector_size: int | None = None) -> None:
-        """Create the collection when missing; the vector size defaults to the embedding model's."""
+        """Create the collection when missing. A collection with a vector index needs the vector size: the
+        domain knows no embedding model, so the caller passes it (bulk_insert takes it from the vectors)."""
         client = get_qdrant_client()
         name = cls.get_collection_name()
         if client.collection_exists(name):
             return
         if cls.uses_vector_index():
             if vector_size is None:
-                from llm_engineering.application.networks.embeddings import get_embedding_model
-
-                vector_size = get_embedding_model().embedding_size
+                raise ImproperlyConfigured(
+                    f"Creating {name} needs the embedding size: pass vector_size=len(an embedding)."
+                )
             vectors_config: Any = qm.VectorParams(size=vector_size, distance=qm.Distance.COSINE)
         else:
             vectors_config = {}

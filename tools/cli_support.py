@@ -1,0 +1,99 @@
+"""What every CLI command shares: failing with a clear message and running a pipeline from its YAML."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+
+# Defaults for a quiet, offline-friendly run; an explicit environment variable always wins.
+os.environ.setdefault("ZENML_ANALYTICS_OPT_IN", "false")
+os.environ.setdefault("ZENML_ENABLE_RICH_TRACEBACK", "false")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("ZENML_AUTO_OPEN_DASHBOARD", "false")
+
+from llm_engineering.settings import PROJECT_ROOT  # noqa: E402
+from tools.pipeline_config import ConfigError, check_config, load_config, resolve_config_path  # noqa: E402
+
+
+def fail(message: str) -> None:
+    typer.secho(f"Error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=1)
+
+
+def run_pipeline(
+    pipeline: Any, config: str, run_name_prefix: str, cache: bool, parameters: dict[str, Any] | None = None
+) -> Any:
+    """Check the YAML, run the pipeline with it, and return the finished run.
+
+    `parameters` replace the YAML's own (ZenML refuses a parameter given both in the file and in code, so
+    the merged config is written to a temporary file).
+    """
+    try:
+        config_path = resolve_config_path(config)
+        check_config(config_path, pipeline)
+        if parameters:
+            config_path = with_parameters(config_path, parameters)
+            check_config(config_path, pipeline)
+    except ConfigError as error:
+        fail(str(error))
+    options: dict[str, Any] = {
+        "config_path": str(config_path),
+        "run_name": f"{run_name_prefix}_run_{datetime.now():%Y_%m_%d_%H_%M_%S_%f}",
+    }
+    if not cache:
+        options["enable_cache"] = False
+    shown = config_path.relative_to(PROJECT_ROOT) if config_path.is_relative_to(PROJECT_ROOT) else config_path
+    typer.echo(f"Running pipeline '{pipeline.name}' with {shown}")
+    try:
+        return pipeline.with_options(**options)()
+    except Exception as error:  # the failed step's own message says what to fix; no traceback wall for users
+        fail(
+            f"pipeline '{pipeline.name}' failed: {error}" + "".join(failed_step_reasons(options["run_name"]))
+        )
+    finally:
+        if parameters:
+            config_path.unlink(missing_ok=True)  # the merged temporary config
+
+
+def with_parameters(config_path: Path, parameters: dict[str, Any]) -> Path:
+    import tempfile
+
+    import yaml
+
+    data = load_config(config_path)
+    data["parameters"] = {**(data.get("parameters") or {}), **parameters}
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=f"_{config_path.name}", delete=False, encoding="utf-8"
+    ) as file:
+        yaml.safe_dump(data, file, sort_keys=False)
+    return Path(file.name)
+
+
+def failed_step_reasons(run_name: str) -> list[str]:
+    """'\n  step X: <its exception message>' for each failed step of the run (what ZenML recorded)."""
+    from zenml.client import Client
+
+    try:
+        run = Client().get_pipeline_run(run_name)
+    except KeyError:  # the run never started (e.g. the stack is broken): nothing more to say
+        return []
+    reasons = []
+    for step_name, step_run in run.steps.items():
+        info = step_run.exception_info
+        if step_run.status == "failed" and info is not None:
+            message = info.message or info.traceback.strip().splitlines()[-1]
+            reasons.append(f"\n  step '{step_name}': {message}")
+    return reasons
+
+
+def step_output_metadata(run: Any, step_name: str, output_name: str) -> dict[str, Any]:
+    from zenml.client import Client
+
+    run = Client().get_pipeline_run(run.id)
+    return dict(run.steps[step_name].outputs[output_name][0].run_metadata)
+
+
