@@ -12,7 +12,7 @@ import typer
 
 from llm_engineering.settings import PROJECT_ROOT
 from tools.cli_support import fail, run_pipeline, step_output_metadata
-from tools.commands import datasets, inference, training
+from tools.commands import datasets, evaluation, inference, training
 from tools.pipeline_config import load_config, resolve_config_path
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="LLM Twin pipelines and tools.")
@@ -203,7 +203,7 @@ def infra_down() -> None:
 
 
 # Each capability keeps its commands in its own module under tools/commands/.
-for _commands in (datasets.commands, training.commands, inference.commands):
+for _commands in (datasets.commands, training.commands, evaluation.commands, inference.commands):
     app.registered_commands.extend(_commands.registered_commands)
 
 if __name__ == "__main__":

@@ -1,0 +1,75 @@
+"""Answering the test set with the evaluated model and with the base model it was trained from."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from loguru import logger
+
+from llm_engineering.model.evaluation.generation import GenerationConfig, generate_answers, reference_loss
+from llm_engineering.model.evaluation.results import GeneratedAnswers
+from llm_engineering.model.evaluation.samples import EvaluationSet
+from llm_engineering.model.loading import load_model_for_inference
+from llm_engineering.model.packaged_model import PACKAGED_MODEL_ID
+
+
+def _answer(
+    path: str | None, test_set: EvaluationSet, config: GenerationConfig, device: str
+) -> tuple[list[str], float, object]:
+    model, tokenizer, info = load_model_for_inference(path, device=device)
+    try:
+        answers = generate_answers(model, tokenizer, test_set.instructions, config)
+        loss = reference_loss(
+            model,
+            tokenizer,
+            test_set.instructions,
+            [sample.reference_answer for sample in test_set.samples],
+            config.batch_size,
+        )
+    finally:
+        del model
+        gc.collect()
+    return answers, round(loss, 4), info
+
+
+def base_model_path(base_model: str) -> str | None:
+    """The loader's argument for a base model: None for the packaged model, else the folder."""
+    if base_model == PACKAGED_MODEL_ID:
+        return None
+    if not Path(base_model).expanduser().is_dir():
+        raise ValueError(
+            f"The base model '{base_model}' is not a folder on this machine, so its answers cannot be generated; "
+            "set `base_model` in the evaluating config to a local copy of it."
+        )
+    return base_model
+
+
+def answer_with_model_and_base(
+    test_set: EvaluationSet,
+    model_dir: str,
+    config: GenerationConfig,
+    base_model: str | None = None,
+    device: str = "cpu",
+) -> GeneratedAnswers:
+    """Both models' answers, one model in memory at a time. A merged model names no base: without
+    `base_model` only its own answers are generated (and the comparison is left out, said in the log)."""
+    twin_answers, twin_loss, info = _answer(model_dir, test_set, config, device)
+    base = base_model or (info.base_model if info.adapter_dir else None)
+    base_answers, base_loss = None, None
+    if base is None:
+        logger.warning(
+            f"{model_dir} is a merged model that does not name its base; set `base_model` in the evaluating "
+            "config to compare with it. Evaluating the model alone."
+        )
+    else:
+        base_answers, base_loss, _ = _answer(base_model_path(base), test_set, config, device)
+    return GeneratedAnswers(
+        model_dir=str(Path(model_dir).expanduser().resolve()),
+        model_kind=info.kind,
+        base_model=base,
+        twin_answers=twin_answers,
+        base_answers=base_answers,
+        eval_loss=twin_loss,
+        base_eval_loss=base_loss,
+    )

@@ -1,0 +1,59 @@
+from typing import Annotated
+
+from loguru import logger
+from zenml import get_step_context, step
+
+from llm_engineering.infrastructure.llm import LLMClient
+from llm_engineering.model.evaluation.judge import JudgeConfig, JudgeOutcome, run_judge
+from llm_engineering.model.evaluation.results import GeneratedAnswers
+from llm_engineering.model.evaluation.samples import EvaluationSet
+from llm_engineering.settings import PROJECT_ROOT
+
+
+@step
+def judge_answers(
+    test_set: EvaluationSet,
+    answers: GeneratedAnswers,
+    judge_model: str | None = None,
+    concurrency: int = 4,
+    max_tokens: int = 400,
+    seed: int = 42,
+    cache_dir: str | None = ".data/llm_cache/evaluation",
+) -> Annotated[JudgeOutcome, "judge_results"]:
+    """The LLM judge's scores and pairwise verdicts; an empty outcome (and the judge-free metrics only) when no judge
+    endpoint is configured (OPENAI_API_KEY or OPENAI_BASE_URL)."""
+    if not LLMClient.is_configured():
+        logger.info(
+            "No LLM judge configured (set OPENAI_API_KEY or OPENAI_BASE_URL): judge-free metrics only."
+        )
+        get_step_context().add_output_metadata(output_name="judge_results", metadata={"judge": "none"})
+        return JudgeOutcome()
+    overrides: dict = {
+        "concurrency": concurrency,
+        "cache_dir": (PROJECT_ROOT / cache_dir) if cache_dir else None,
+    }
+    if judge_model:
+        overrides["model"] = judge_model
+    client = LLMClient.from_settings(**overrides)
+    outcome = run_judge(
+        client,
+        test_set.instructions,
+        answers.twin_answers,
+        answers.base_answers,
+        JudgeConfig(model=judge_model, max_tokens=max_tokens, seed=seed),
+    )
+    failures = {
+        "twin_scores": sum(error is not None for error in outcome.twin_errors),
+        "base_scores": sum(error is not None for error in outcome.base_errors),
+        "pairwise": sum(error is not None for error in outcome.pairwise_errors),
+    }
+    if answers.twin_answers and failures["twin_scores"] == len(answers.twin_answers):
+        raise RuntimeError(
+            f"The judge gave no valid score for any of the {len(answers.twin_answers)} answers; first error: "
+            f"{outcome.twin_errors[0]}. Check the judge endpoint and model (OPENAI_BASE_URL, OPENAI_MODEL_ID)."
+        )
+    get_step_context().add_output_metadata(
+        output_name="judge_results",
+        metadata={"judge_model": outcome.judge_model, "failed": failures, "usage": outcome.usage},
+    )
+    return outcome

@@ -1,0 +1,49 @@
+"""CLI command of the evaluation capability; tools/run.py adds it to the one CLI."""
+
+from pathlib import Path
+
+import typer
+
+from tools.cli_support import fail, run_pipeline
+
+commands = typer.Typer()
+
+DEFAULT_EVALUATING_CONFIG = "configs/evaluating.yaml"
+
+
+@commands.command()
+def evaluate(
+    config: str = typer.Option(DEFAULT_EVALUATING_CONFIG, help="YAML with parameters: dataset, max_samples."),
+    model_dir: Path = typer.Option(
+        ..., help="A training output folder (its final adapter), an adapter folder or a merged model."
+    ),
+    dataset: str | None = typer.Option(
+        None, help="Instruction dataset (saved folder, handbook JSON file or Hub id) [default: the config's]."
+    ),
+) -> None:
+    """Judge the twin against its base model (the `evaluating` pipeline) and promote it when it is better."""
+    from zenml.client import Client
+
+    from pipelines.evaluating import evaluating
+
+    if not model_dir.expanduser().is_dir():
+        fail(
+            f"--model-dir {model_dir} is not a folder; give a training output, adapter or merged model folder."
+        )
+    parameters: dict = {"model_dir": str(model_dir.expanduser().resolve())}
+    if dataset:
+        local = Path(dataset).expanduser()
+        parameters["dataset"] = str(local.resolve()) if local.exists() else dataset
+    run = Client().get_pipeline_run(run_pipeline(evaluating, config, "evaluating", False, parameters).id)
+    step = run.steps["save_and_promote"]
+    summary, decision = step.outputs["evaluation_summary"][0].load(), step.outputs["promotion"][0].load()
+    typer.echo(f"Results: {summary.results_dir}")
+    if summary.judge_model:
+        typer.echo(
+            f"Judge {summary.judge_model}: {summary.judge_n} of {summary.n_samples} answers scored "
+            f"({summary.judge_failed} without a valid judge answer); pairwise: {summary.twin_wins} twin wins, "
+            f"{summary.base_wins} base wins, {summary.ties} ties."
+        )
+    verdict = "promoted to production" if decision.promote else "not promoted"
+    typer.echo(f"llm_twin version {decision.model_version}: {verdict} ({decision.reason})")
+    typer.echo(summary.cli_line())
