@@ -18,7 +18,8 @@ class PromotionDecision(BaseModel):
 
 def _means(metadata: Mapping[str, Any]) -> tuple[float, float] | None:
     accuracy, style = metadata.get("judge_accuracy_mean"), metadata.get("judge_style_mean")
-    if accuracy is None or style is None or not metadata.get("judge_n"):
+    numbers = isinstance(accuracy, int | float) and isinstance(style, int | float)
+    if not numbers or not metadata.get("judge_n"):  # "n/a" when the evaluation had no judge scores
         return None
     return float(accuracy), float(style)
 

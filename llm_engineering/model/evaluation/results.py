@@ -85,7 +85,8 @@ class EvaluationSummary(BaseModel):
     def metadata(self) -> dict:
         """The figures for the model version's metadata (names prefixed so they sit apart from training's)."""
         values = self.model_dump(exclude={"model_dir", "results_dir", "test_set_hash", "judge_model"})
-        metadata = {key: value for key, value in values.items() if value is not None}
+        # "n/a" rather than leaving a key out: metadata is merged per key, so an older run's figure would stay.
+        metadata = {key: "n/a" if value is None else value for key, value in values.items()}
         metadata.update(
             eval_test_set_hash=self.test_set_hash,
             eval_judge_model=self.judge_model or "none",

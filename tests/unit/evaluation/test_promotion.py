@@ -5,8 +5,9 @@ def metadata(
     accuracy: float | None, style: float | None, test_set: str = "h1", judge: str = "judge-a"
 ) -> dict:
     values = {"eval_test_set_hash": test_set, "eval_judge_model": judge, "judge_n": 5}
-    if accuracy is not None:
-        values.update(judge_accuracy_mean=accuracy, judge_style_mean=style)
+    values.update(judge_accuracy_mean=accuracy, judge_style_mean=style)
+    if accuracy is None:  # what an evaluation without judge scores writes
+        values.update(judge_n=0, judge_accuracy_mean="n/a", judge_style_mean="n/a")
     return values
 
 

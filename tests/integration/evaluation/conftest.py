@@ -1,0 +1,45 @@
+"""A tiny Llama base model with a LoRA adapter on it, and a small instruction dataset in the handbook's
+JSON format: what the evaluation pipeline needs, built in seconds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.model.tiny import tiny_model_dir  # noqa: F401  (a fixture)
+
+INSTRUCTIONS = [
+    ("Explain how an LLM twin writes like its author.", "It learns the author's voice from their posts."),
+    ("What does LoRA train?", "Small low-rank matrices; the base model stays frozen."),
+    ("What does the feature pipeline do?", "It cleans, chunks and embeds documents into a vector database."),
+    ("Why add retrieval to generation?", "The author's own passages ground the answer."),
+    ("What is the capital of France?", "Paris is the capital of France."),
+]
+
+
+@pytest.fixture(scope="session")
+def tiny_adapter_dir(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    """A LoRA adapter (random, non-zero) on the tiny Llama, saved with its tokenizer: a trained twin's shape."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    torch.manual_seed(1)
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    config = LoraConfig(r=4, lora_alpha=16, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+    folder = tmp_path_factory.mktemp("tiny-adapter")
+    get_peft_model(model, config).save_pretrained(folder)
+    AutoTokenizer.from_pretrained(tiny_model_dir).save_pretrained(folder)
+    return folder
+
+
+def write_handbook_dataset(path: Path, test_rows: list[tuple[str, str]] = INSTRUCTIONS) -> Path:
+    def split(rows: list[tuple[str, str]]) -> dict:
+        samples = [{"id": f"s{i}", "instruction": q, "answer": a} for i, (q, a) in enumerate(rows)]
+        return {"articles": {"id": "articles", "category": "articles", "samples": samples}}
+
+    data = {"id": "tiny", "train": split(test_rows[:2]), "test": split(test_rows), "test_split_size": 0.5}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path

@@ -1,0 +1,167 @@
+"""The `evaluate` command end to end: a real ZenML run on a tiny Llama + LoRA adapter, judged by a loopback
+OpenAI-compatible server that also answers 429s, malformed JSON and out-of-range scores."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from llm_engineering.settings import get_settings
+from tests.integration.evaluation.conftest import INSTRUCTIONS, write_handbook_dataset
+from tests.support.openai_server import OpenAICompatibleServer, Reply
+
+ALWAYS_INVALID = "capital of France"  # the judge never answers this sample's prompts with valid JSON
+REASKED = "What does LoRA train?"  # its first score answers break the schema; the re-ask is valid
+LINE = re.compile(
+    r"judge_accuracy_mean=(\S+) judge_style_mean=(\S+) judge_n=(\d+) base_judge_accuracy_mean=(\S+) "
+    r"base_judge_style_mean=(\S+) win_rate=(\S+)"
+)
+
+
+class LoopbackJudge:
+    """Scores from the answer's length (so twin and base differ), "A" always wins the pairwise comparison."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.asked: Counter[str] = Counter()
+        self.rate_limited = 0
+
+    def __call__(self, body: dict) -> Reply:
+        prompt = next(message["content"] for message in body["messages"] if message["role"] == "user")
+        with self.lock:
+            if self.rate_limited < 2:
+                self.rate_limited += 1
+                return Reply(status=429, headers={"Retry-After": "0"}, content="slow down")
+            self.asked[prompt] += 1
+            first_time = self.asked[prompt] == 1
+        if ALWAYS_INVALID in prompt:
+            return Reply(content='{"analysis": "cut off', finish_reason="stop")
+        if "Answer A:" in prompt:
+            return Reply(content=json.dumps({"analysis": "A is clearer.", "winner": "A"}))
+        if REASKED in prompt and first_time:
+            return Reply(content=json.dumps({"analysis": "great", "accuracy": 7, "style": 2}))
+        answer = prompt.split("\nAnswer:\n", 1)[1]
+        return Reply(content=json.dumps({"analysis": "fine", "accuracy": len(answer) % 3 + 1, "style": 2}))
+
+
+def write_config(tmp_path: Path, dataset: Path, model_name: str) -> Path:
+    config = {
+        "parameters": {"dataset": str(dataset), "max_samples": len(INSTRUCTIONS)},
+        "steps": {
+            "generate_answers": {"parameters": {"max_new_tokens": 6, "batch_size": 2}},
+            "judge_answers": {"parameters": {"concurrency": 2, "seed": 3, "cache_dir": str(tmp_path / "cache")}},
+            "save_and_promote": {"parameters": {"model_name": model_name}},
+        },
+    }
+    path = tmp_path / "evaluating.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def run_evaluate(config: Path, model_dir: Path) -> str:
+    from tools.run import app
+
+    result = CliRunner().invoke(app, ["evaluate", "--config", str(config), "--model-dir", str(model_dir)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def judge_settings(monkeypatch: pytest.MonkeyPatch):
+    def configure(base_url: str | None) -> None:
+        for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY"):
+            monkeypatch.delenv(name, raising=False)
+        if base_url:
+            monkeypatch.setenv("OPENAI_BASE_URL", base_url)
+            monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+            monkeypatch.setenv("OPENAI_MODEL_ID", "loopback-judge")
+        get_settings.cache_clear()
+
+    yield configure
+    get_settings.cache_clear()
+
+
+def test_judged_evaluation_saves_scores_records_them_and_promotes(
+    tmp_path: Path, tiny_adapter_dir: Path, judge_settings, zenml_client
+) -> None:
+    import datasets
+
+    model_dir = tmp_path / "adapter"
+    model_dir.symlink_to(tiny_adapter_dir, target_is_directory=True)
+    model_name = f"twin_{uuid.uuid4().hex[:8]}"
+    config = write_config(tmp_path, write_handbook_dataset(tmp_path / "instruct.json"), model_name)
+    judge = LoopbackJudge()
+    with OpenAICompatibleServer(judge) as server:
+        judge_settings(server.base_url)
+        output = run_evaluate(config, model_dir)
+        requests_first_run = len(server.requests)
+
+    figures = LINE.search(output.strip().splitlines()[-1])
+    assert figures, output
+    results_dir = model_dir.resolve() / "evaluation"
+    rows = [json.loads(line) for line in (results_dir / "results.jsonl").read_text().splitlines()]
+    assert len(rows) == len(INSTRUCTIONS) == datasets.load_from_disk(str(results_dir / "dataset")).num_rows
+    invalid = [row for row in rows if ALWAYS_INVALID in row["instruction"]]
+    assert invalid[0]["twin_accuracy"] is None and invalid[0]["twin_judge_error"]
+    assert invalid[0]["pairwise_winner"] is None and invalid[0]["pairwise_error"]
+    scored = [row for row in rows if row["twin_accuracy"] is not None]
+    assert len(scored) == len(INSTRUCTIONS) - 1 == int(figures.group(3))  # the invalid one is counted, not scored
+    for row in scored:  # the scores are the judge's, computed from each answer
+        assert row["twin_accuracy"] == len(row["twin_answer"]) % 3 + 1
+        assert row["base_accuracy"] == len(row["base_answer"]) % 3 + 1
+    assert float(figures.group(1)) == pytest.approx(sum(r["twin_accuracy"] for r in scored) / len(scored), abs=1e-3)
+    assert float(figures.group(4)) == pytest.approx(sum(r["base_accuracy"] for r in scored) / len(scored), abs=1e-3)
+    # "A" always wins, so the twin wins exactly where it was shown first: the order was randomised.
+    judged_pairs = [row for row in rows if row["pairwise_winner"] is not None]
+    assert {row["pairwise_winner"] for row in judged_pairs} == {"twin", "base"}
+    for row in judged_pairs:
+        assert (row["pairwise_winner"] == "twin") == row["pairwise_twin_first"]
+    wins = sum(row["pairwise_winner"] == "twin" for row in judged_pairs)
+    assert float(figures.group(6)) == pytest.approx(wins / len(judged_pairs), abs=1e-3)
+    assert any(row["twin_answer"] != row["base_answer"] for row in rows)  # two different models answered
+
+    version = zenml_client.get_model_version(model_name, "production")
+    metadata = version.run_metadata
+    assert metadata["judge_n"] == len(scored) and metadata["eval_judge_model"] == "loopback-judge"
+    assert metadata["eval_model_dir"] == str(model_dir.resolve())
+    assert "promoted to production (no production version yet)" in output
+
+    # A rerun is answered from the judge cache (failed prompts included) and keeps the version in production.
+    with OpenAICompatibleServer(judge) as server:
+        judge_settings(server.base_url)
+        rerun = run_evaluate(config, model_dir)
+        assert server.requests == []
+    assert requests_first_run > 3 * len(INSTRUCTIONS)
+    assert rerun.strip().splitlines()[-1] == output.strip().splitlines()[-1]
+    assert "already the production version" in rerun
+
+
+def test_without_a_judge_the_judge_free_metrics_compare_twin_and_base(
+    tmp_path: Path, tiny_adapter_dir: Path, judge_settings, zenml_client
+) -> None:
+    model_dir = tmp_path / "adapter"
+    model_dir.symlink_to(tiny_adapter_dir, target_is_directory=True)
+    model_name = f"twin_{uuid.uuid4().hex[:8]}"
+    config = write_config(tmp_path, write_handbook_dataset(tmp_path / "instruct.json"), model_name)
+    judge_settings(None)
+    output = run_evaluate(config, model_dir)
+
+    line = output.strip().splitlines()[-1]
+    assert line.startswith("judge_accuracy_mean=n/a judge_style_mean=n/a judge_n=0 ")
+    figures = dict(pair.split("=") for pair in line.split())
+    assert float(figures["eval_loss"]) > 0 and float(figures["base_eval_loss"]) > 0
+    assert figures["eval_loss"] != figures["base_eval_loss"]
+    assert -1 <= float(figures["similarity"]) <= 1 and -1 <= float(figures["base_similarity"]) <= 1
+    version = zenml_client.list_model_versions(model_name_or_id=model_name)[0]
+    metadata = zenml_client.get_model_version(model_name, version.id).run_metadata
+    assert metadata["judge_n"] == 0 and metadata["eval_judge_model"] == "none"
+    assert metadata["eval_loss"] == pytest.approx(float(figures["eval_loss"]), abs=1e-3)
+    assert "not promoted (no judge scores" in output
