@@ -7,7 +7,7 @@ from llm_engineering.infrastructure.llm import LLMClient
 from llm_engineering.model.evaluation.judge import JudgeConfig, JudgeOutcome, run_judge
 from llm_engineering.model.evaluation.results import GeneratedAnswers
 from llm_engineering.model.evaluation.samples import EvaluationSet
-from llm_engineering.settings import PROJECT_ROOT
+from llm_engineering.settings import get_settings
 
 
 @step
@@ -15,10 +15,10 @@ def judge_answers(
     test_set: EvaluationSet,
     answers: GeneratedAnswers,
     judge_model: str | None = None,
-    concurrency: int = 4,
+    concurrency: int | None = None,
     max_tokens: int = 400,
     seed: int = 42,
-    cache_dir: str | None = ".data/llm_cache/evaluation",
+    cache_dir: str | None = None,
 ) -> Annotated[JudgeOutcome, "judge_results"]:
     """The LLM judge's scores and pairwise verdicts; an empty outcome (and the judge-free metrics only) when no judge
     endpoint is configured (OPENAI_API_KEY or OPENAI_BASE_URL)."""
@@ -28,19 +28,18 @@ def judge_answers(
         )
         get_step_context().add_output_metadata(output_name="judge_results", metadata={"judge": "none"})
         return JudgeOutcome()
-    overrides: dict = {
-        "concurrency": concurrency,
-        "cache_dir": (PROJECT_ROOT / cache_dir) if cache_dir else None,
-    }
-    if judge_model:
-        overrides["model"] = judge_model
+    # None keeps the client's settings (OPENAI_MODEL_ID, OPENAI_CONCURRENCY, LLM_CACHE_DIR).
+    overrides = {"model": judge_model, "concurrency": concurrency, "cache_dir": cache_dir}
+    overrides = {key: value for key, value in overrides.items() if value is not None}
+    if cache_dir is not None:
+        overrides["cache_dir"] = get_settings().resolve_path(cache_dir)
     client = LLMClient.from_settings(**overrides)
     outcome = run_judge(
         client,
         test_set.instructions,
         answers.twin_answers,
         answers.base_answers,
-        JudgeConfig(model=judge_model, max_tokens=max_tokens, seed=seed),
+        JudgeConfig(max_tokens=max_tokens, seed=seed),
     )
     failures = {
         "twin_scores": sum(error is not None for error in outcome.twin_errors),

@@ -48,7 +48,6 @@ class PairwiseVerdict(BaseModel):
 
 
 class JudgeConfig(BaseModel):
-    model: str | None = None  # None: OPENAI_MODEL_ID
     max_tokens: int = Field(default=400, ge=16)
     seed: int = 42  # the pairwise answer order
 

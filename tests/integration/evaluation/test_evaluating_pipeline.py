@@ -57,7 +57,9 @@ def write_config(tmp_path: Path, dataset: Path, model_name: str) -> Path:
         "parameters": {"dataset": str(dataset), "max_samples": len(INSTRUCTIONS)},
         "steps": {
             "generate_answers": {"parameters": {"max_new_tokens": 6, "batch_size": 2}},
-            "judge_answers": {"parameters": {"concurrency": 2, "seed": 3, "cache_dir": str(tmp_path / "cache")}},
+            "judge_answers": {
+                "parameters": {"concurrency": 2, "seed": 3, "cache_dir": str(tmp_path / "cache")}
+            },
             "save_and_promote": {"parameters": {"model_name": model_name}},
         },
     }
@@ -113,12 +115,18 @@ def test_judged_evaluation_saves_scores_records_them_and_promotes(
     assert invalid[0]["twin_accuracy"] is None and invalid[0]["twin_judge_error"]
     assert invalid[0]["pairwise_winner"] is None and invalid[0]["pairwise_error"]
     scored = [row for row in rows if row["twin_accuracy"] is not None]
-    assert len(scored) == len(INSTRUCTIONS) - 1 == int(figures.group(3))  # the invalid one is counted, not scored
+    assert (
+        len(scored) == len(INSTRUCTIONS) - 1 == int(figures.group(3))
+    )  # the invalid one is counted, not scored
     for row in scored:  # the scores are the judge's, computed from each answer
         assert row["twin_accuracy"] == len(row["twin_answer"]) % 3 + 1
         assert row["base_accuracy"] == len(row["base_answer"]) % 3 + 1
-    assert float(figures.group(1)) == pytest.approx(sum(r["twin_accuracy"] for r in scored) / len(scored), abs=1e-3)
-    assert float(figures.group(4)) == pytest.approx(sum(r["base_accuracy"] for r in scored) / len(scored), abs=1e-3)
+    assert float(figures.group(1)) == pytest.approx(
+        sum(r["twin_accuracy"] for r in scored) / len(scored), abs=1e-3
+    )
+    assert float(figures.group(4)) == pytest.approx(
+        sum(r["base_accuracy"] for r in scored) / len(scored), abs=1e-3
+    )
     # "A" always wins, so the twin wins exactly where it was shown first: the order was randomised.
     judged_pairs = [row for row in rows if row["pairwise_winner"] is not None]
     assert {row["pairwise_winner"] for row in judged_pairs} == {"twin", "base"}

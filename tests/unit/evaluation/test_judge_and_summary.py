@@ -1,5 +1,15 @@
-from llm_engineering.model.evaluation.judge import AnswerScore, JudgeOutcome, pairwise_orders, preference_for_twin
-from llm_engineering.model.evaluation.results import GeneratedAnswers, SimilarityScores, build_records, summarize
+from llm_engineering.model.evaluation.judge import (
+    AnswerScore,
+    JudgeOutcome,
+    pairwise_orders,
+    preference_for_twin,
+)
+from llm_engineering.model.evaluation.results import (
+    GeneratedAnswers,
+    SimilarityScores,
+    build_records,
+    summarize,
+)
 from llm_engineering.model.evaluation.samples import build_evaluation_set
 
 
@@ -63,7 +73,9 @@ def test_means_are_over_the_scored_answers_and_failures_are_counted() -> None:
         "base_judge_style_mean=1.333 win_rate=0.500"
     )
     metadata = summary.metadata()
-    assert metadata["eval_judge_model"] == "judge-a" and metadata["eval_test_set_hash"] == TEST_SET.test_set_hash
+    assert (
+        metadata["eval_judge_model"] == "judge-a" and metadata["eval_test_set_hash"] == TEST_SET.test_set_hash
+    )
 
 
 def test_without_a_judge_the_line_has_the_judge_free_metrics() -> None:
