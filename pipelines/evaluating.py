@@ -12,7 +12,7 @@ from steps.evaluating import (
 # No step caching: the model folder's content and the judge endpoint can change between runs under the same
 # parameters (the judge's answers are cached by the LLM client instead).
 @pipeline(enable_cache=False)
-def evaluating(model_dir: str, dataset: str, max_samples: int = 20) -> None:
+def evaluating(dataset: str, model_dir: str | None = None, max_samples: int = 20) -> None:
     """Answer the test split's instructions with the twin and its base model, score the answers with an LLM
     judge (or judge-free metrics), save the results next to the model, record the means on its `llm_twin`
     version and promote it when it beats production."""

@@ -14,7 +14,7 @@ from llm_engineering.model.evaluation.samples import EvaluationSet
 @step
 def generate_answers(
     test_set: EvaluationSet,
-    model_dir: str,
+    model_dir: str | None,
     base_model: str | None = None,
     max_new_tokens: int = 128,
     batch_size: int = 8,
@@ -22,6 +22,10 @@ def generate_answers(
 ) -> Annotated[GeneratedAnswers, "answers"]:
     """Greedy answers of the evaluated model and of its base model, and both models' loss on the reference
     answers. `base_model` overrides the base (needed for a merged model, which does not name its base)."""
+    if not model_dir:
+        raise ValueError(
+            "No model to evaluate: pass --model-dir (a training output, adapter or merged model folder)."
+        )
     started = time.perf_counter()
     answers = answer_with_model_and_base(
         test_set,

@@ -23,8 +23,12 @@ def tiny(tiny_model_dir: Path):
 
 def test_batched_left_padded_answers_equal_one_by_one(tiny) -> None:
     model, tokenizer = tiny
-    batched = generate_answers(model, tokenizer, INSTRUCTIONS, GenerationConfig(max_new_tokens=6, batch_size=3))
-    single = generate_answers(model, tokenizer, INSTRUCTIONS, GenerationConfig(max_new_tokens=6, batch_size=1))
+    batched = generate_answers(
+        model, tokenizer, INSTRUCTIONS, GenerationConfig(max_new_tokens=6, batch_size=3)
+    )
+    single = generate_answers(
+        model, tokenizer, INSTRUCTIONS, GenerationConfig(max_new_tokens=6, batch_size=1)
+    )
     assert batched == single
     assert all(isinstance(answer, str) for answer in batched) and any(batched)
     assert tokenizer.padding_side == "left"  # restored
