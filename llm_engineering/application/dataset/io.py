@@ -174,12 +174,3 @@ def key_is_blank(value: Any) -> bool:
 def _split_size(dataset_dict: DatasetDict) -> float:
     total = len(dataset_dict["train"]) + len(dataset_dict["test"])
     return round(len(dataset_dict["test"]) / total, 4) if total else 0.0
-
-
-__all__ = [
-    "METADATA_COLUMNS",
-    "dataset_type",
-    "export_handbook_json",
-    "load_dataset_dict",
-    "read_handbook_json",
-]
