@@ -16,7 +16,6 @@ TRAINING_METRICS_FILE = (
     "metrics.json"  # a training output folder's summary (written by the training pipeline)
 )
 VERSION_KEYS = ("model_version", "zenml_model_version")
-PATH_KEYS = ("output_dir", "adapter_dir", "final_adapter_dir", "merged_dir", "eval_model_dir")
 
 
 def _version_from_training_output(model_dir: Path) -> str | None:
@@ -37,11 +36,15 @@ def _version_from_training_output(model_dir: Path) -> str | None:
     return None
 
 
-def _same_folder(value: Any, model_dir: Path) -> bool:
-    if not isinstance(value, str) or not value:
+def _names_folder(value: Any, model_dir: Path) -> bool:
+    """Whether a metadata value (or a value in a metadata dict) is the model folder or the folder holding it
+    (a training output folder holds its adapters)."""
+    if isinstance(value, dict):
+        return any(_names_folder(item, model_dir) for item in value.values())
+    if not isinstance(value, str) or not value.startswith(("/", "~", ".")):
         return False
     candidate = Path(value).expanduser().resolve()
-    return candidate == model_dir or candidate in model_dir.parents
+    return candidate in (model_dir, model_dir.parent)
 
 
 def find_model_version(model_dir: str | Path, model_name: str = TWIN_MODEL_NAME) -> Any:
@@ -70,7 +73,7 @@ def find_model_version(model_dir: str | Path, model_name: str = TWIN_MODEL_NAME)
             model_name_or_id=model_name, sort_by="desc:number", size=50
         ):
             metadata = client.get_model_version(model_name, candidate.id).run_metadata
-            if any(_same_folder(metadata.get(key), folder) for key in PATH_KEYS):
+            if any(_names_folder(value, folder) for value in metadata.values()):
                 return client.get_model_version(model_name, candidate.id)
     logger.info(f"No {model_name} version is registered for {folder}; creating one for this evaluation.")
     return client.create_model_version(

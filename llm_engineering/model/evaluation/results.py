@@ -60,6 +60,7 @@ class EvaluationRecord(BaseModel):
 
 class EvaluationSummary(BaseModel):
     model_dir: str
+    dataset: str
     n_samples: int
     test_set_hash: str
     judge_model: str | None = None
@@ -84,13 +85,16 @@ class EvaluationSummary(BaseModel):
 
     def metadata(self) -> dict:
         """The figures for the model version's metadata (names prefixed so they sit apart from training's)."""
-        values = self.model_dump(exclude={"model_dir", "results_dir", "test_set_hash", "judge_model"})
+        values = self.model_dump(
+            exclude={"model_dir", "dataset", "results_dir", "test_set_hash", "judge_model"}
+        )
         # "n/a" rather than leaving a key out: metadata is merged per key, so an older run's figure would stay.
         metadata = {key: "n/a" if value is None else value for key, value in values.items()}
         metadata.update(
             eval_test_set_hash=self.test_set_hash,
             eval_judge_model=self.judge_model or "none",
             eval_model_dir=self.model_dir,
+            eval_dataset=self.dataset,
         )
         if self.results_dir:
             metadata["eval_results_dir"] = self.results_dir
@@ -184,6 +188,7 @@ def summarize(
     wins, losses, ties = verdicts.count("twin"), verdicts.count("base"), verdicts.count("tie")
     return EvaluationSummary(
         model_dir=answers.model_dir,
+        dataset=test_set.source,
         n_samples=len(records),
         test_set_hash=test_set.test_set_hash,
         judge_model=judge_model,

@@ -49,11 +49,12 @@ def test_versions_are_found_by_training_metrics_or_path_and_promoted_by_the_rule
     worse = record_and_promote(second, evaluation_metadata(1.5, 2.5, output))
     assert not worse.promote and "does not beat production version 1" in worse.reason
 
-    # A version registered with its adapter folder in the metadata; better on the same test set and judge.
+    # A version whose (nested) metadata names the training output folder that holds the adapter; better
+    # on the same test set and judge.
     third = client.create_model_version(model_name_or_id=name)
-    adapter = tmp_path / "adapter"
-    adapter.mkdir()
-    log_metadata(metadata={"adapter_dir": str(adapter)}, model_version_id=third.id)
+    adapter = tmp_path / "run3" / "dpo_adapter"
+    adapter.mkdir(parents=True)
+    log_metadata(metadata={"training": {"output_dir": str(adapter.parent)}}, model_version_id=third.id)
     assert find_model_version(adapter, name).id == third.id
     better = record_and_promote(third, evaluation_metadata(2.5, 2.0, adapter))
     assert better.promote and better.production_version == "1"
