@@ -171,3 +171,11 @@ def test_without_a_judge_the_judge_free_metrics_compare_twin_and_base(
     assert metadata["judge_n"] == 0 and metadata["eval_judge_model"] == "none"
     assert metadata["eval_loss"] == pytest.approx(float(figures["eval_loss"]), abs=1e-3)
     assert "not promoted (no judge scores" in output
+
+
+def test_a_missing_model_folder_is_refused_before_the_run(tmp_path: Path) -> None:
+    from tools.run import app
+
+    result = CliRunner().invoke(app, ["evaluate", "--model-dir", str(tmp_path / "nowhere")])
+    assert result.exit_code == 1
+    assert "is not a folder; give a training output, adapter or merged model folder" in result.output

@@ -4,8 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from llm_engineering.model.evaluation.answering import answer_with_model_and_base, base_model_path
 from llm_engineering.model.evaluation.generation import GenerationConfig, generate_answers, reference_loss
+from llm_engineering.model.evaluation.samples import build_evaluation_set
 from llm_engineering.model.loading import load_model_for_inference
+from llm_engineering.model.packaged_model import PACKAGED_MODEL_ID
 
 INSTRUCTIONS = [
     "What does LoRA train?",
@@ -42,3 +45,25 @@ def test_reference_loss_ignores_padding_and_scores_answers_only(tiny) -> None:
     assert 0 < batched < 20  # a random model over a ~400-token vocabulary: about ln(400) = 6
     other = reference_loss(model, tokenizer, INSTRUCTIONS, ["Paris.", "Paris.", "Paris."], batch_size=3)
     assert other != pytest.approx(batched)
+
+
+TEST_SET = build_evaluation_set(
+    [{"instruction": q, "answer": a} for q, a in zip(INSTRUCTIONS, REFERENCES, strict=True)], "rows", 3
+)
+
+
+def test_a_merged_model_is_evaluated_alone_unless_its_base_is_given(tiny_model_dir: Path) -> None:
+    config = GenerationConfig(max_new_tokens=4, batch_size=3)
+    alone = answer_with_model_and_base(TEST_SET, str(tiny_model_dir), config)
+    assert alone.model_kind == "merged" and alone.base_model is None and alone.base_answers is None
+    assert len(alone.twin_answers) == 3 and alone.eval_loss > 0 and alone.base_eval_loss is None
+    compared = answer_with_model_and_base(
+        TEST_SET, str(tiny_model_dir), config, base_model=str(tiny_model_dir)
+    )
+    assert compared.base_answers == compared.twin_answers and compared.base_eval_loss == compared.eval_loss
+
+
+def test_a_base_model_that_is_not_here_says_how_to_fix_it() -> None:
+    assert base_model_path(PACKAGED_MODEL_ID) is None  # the packaged model: the loader fetches it
+    with pytest.raises(ValueError, match="set `base_model` in the evaluating config"):
+        base_model_path("someone/some-model-not-on-this-machine")
