@@ -120,14 +120,13 @@ def run_judge(
     """Score every twin answer (and base answer), and compare each pair when base answers exist. A prompt
     whose answer stays invalid after the client's retries is recorded with its error, not scored."""
     options = {"temperature": 0.0, "max_tokens": config.max_tokens}
-    twin = client.structured_many(
-        [score_messages(i, a) for i, a in zip(instructions, twin_answers, strict=True)],
-        AnswerScore,
-        progress="judge: twin answers",
-        **options,
-    )
-    twin_scores, twin_errors = _values(twin)
     count = len(instructions)
+    # Twin and base answers in one batch, so the client keeps its concurrency busy.
+    score_prompts = [score_messages(i, a) for i, a in zip(instructions, twin_answers, strict=True)]
+    if base_answers is not None:
+        score_prompts += [score_messages(i, a) for i, a in zip(instructions, base_answers, strict=True)]
+    scores = client.structured_many(score_prompts, AnswerScore, progress="judge: scores", **options)
+    twin_scores, twin_errors = _values(scores[:count])
     outcome = JudgeOutcome(
         judge_model=client.config.model,
         twin_scores=twin_scores,
@@ -140,13 +139,7 @@ def run_judge(
         pairwise_errors=[None] * count,
     )
     if base_answers is not None:
-        base = client.structured_many(
-            [score_messages(i, a) for i, a in zip(instructions, base_answers, strict=True)],
-            AnswerScore,
-            progress="judge: base answers",
-            **options,
-        )
-        outcome.base_scores, outcome.base_errors = _values(base)
+        outcome.base_scores, outcome.base_errors = _values(scores[count:])
         prompts = [
             pairwise_messages(i, t, b) if first else pairwise_messages(i, b, t)
             for i, t, b, first in zip(
@@ -160,5 +153,5 @@ def run_judge(
         ]
         outcome.pairwise_analyses = [result.value.analysis if result.value else None for result in verdicts]
         outcome.pairwise_errors = [result.error for result in verdicts]
-    outcome.usage = client.usage.model_dump(mode="json") if hasattr(client.usage, "model_dump") else {}
+    outcome.usage = client.usage.model_dump(mode="json")
     return outcome
