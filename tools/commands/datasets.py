@@ -69,3 +69,46 @@ def curate_dataset(
     if result.judge_failures:
         typer.echo(f"  judge failed on {result.judge_failures} samples (kept)")
     typer.echo(f"Kept: {kept_path}\nRemoved (with reasons): {removed_path}")
+
+
+@commands.command("generate-datasets")
+def generate_datasets(
+    config: str = typer.Option(..., help="YAML with parameters: author_full_names, dataset_type, ..."),
+    output_dir: Path | None = typer.Option(
+        None, help="Where to save the DatasetDict [default: .data/datasets/<type>]."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Print the prompts, their count and a token estimate; no calls."
+    ),
+    retry_failed: bool = typer.Option(
+        False, "--retry-failed", help="Ask again the prompts that failed for good before."
+    ),
+    cache: bool = typer.Option(
+        True, "--cache/--no-cache", help="Use the LLM answer cache (off: every prompt is paid)."
+    ),
+    show_prompts: int = typer.Option(2, help="With --dry-run: how many prompts to print in full."),
+) -> None:
+    """Generate an instruction or preference dataset from the authors' cleaned texts with a teacher LLM."""
+    from llm_engineering.infrastructure.llm import LLMClient
+    from llm_engineering.infrastructure.llm.config import NOT_CONFIGURED_HELP
+    from tools.commands.dataset_summary import dry_run_prompts, print_generation_summary
+    from tools.pipeline_config import ConfigError, load_config, resolve_config_path
+
+    try:
+        data = load_config(resolve_config_path(config))
+    except ConfigError as error:
+        fail(str(error))
+    if dry_run:
+        dry_run_prompts(data, show_prompts)
+        return
+    if not LLMClient.is_configured():
+        fail(f"{NOT_CONFIGURED_HELP} Or see the prompts without calling anything: --dry-run.")
+    from pipelines.generate_datasets import generate_datasets as pipeline
+    from tools.cli_support import run_pipeline
+
+    parameters: dict = {"use_cache": cache, "retry_failed": retry_failed}
+    if output_dir is not None:
+        parameters["output_dir"] = str(output_dir.expanduser().resolve())
+    dataset_type = (data.get("parameters") or {}).get("dataset_type", "instruction")
+    run = run_pipeline(pipeline, config, f"generate_{dataset_type}_datasets", False, parameters)
+    print_generation_summary(run)
