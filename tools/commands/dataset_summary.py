@@ -26,7 +26,12 @@ def dry_run_prompts(data: dict[str, Any], show: int) -> None:
     try:
         kind = DatasetType(parameters.get("dataset_type", "instruction"))
         documents = fetch_cleaned_documents(parameters.get("author_full_names") or [])
-        extracts, too_short = make_extracts(documents.documents, **step_parameters)
+        extracts, too_short = make_extracts(
+            documents.documents,
+            min_chars=step_parameters.get("extract_min_chars", 1000),
+            max_chars=step_parameters.get("extract_max_chars", 2000),
+            min_document_chars=step_parameters.get("min_document_chars", 200),
+        )
     except (NoCleanedDocuments, ValueError, TypeError) as error:
         fail(str(error))
     prompts = build_prompts(extracts, kind)
