@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from tools.cli_support import fail
 
+if TYPE_CHECKING:
+    from llm_engineering.application.dataset.curation import CurationConfig
+
 commands = typer.Typer()
 
 
-def load_curation_config(path: Path | None) -> object:
+def load_curation_config(path: Path | None) -> CurationConfig:
     """A YAML of CurationConfig fields, at the top level or under `parameters:`."""
     import yaml
     from pydantic import ValidationError
@@ -29,6 +33,7 @@ def load_curation_config(path: Path | None) -> object:
         return CurationConfig.model_validate(data)
     except ValidationError as error:
         fail(f"{path} is not a valid curation config: {error}")
+        raise  # unreachable: fail() exits
 
 
 @commands.command("curate-dataset")
@@ -54,12 +59,12 @@ def curate_dataset(
     except (MalformedLine, FileNotFoundError) as error:
         fail(str(error))
     judge_client = None
-    if curation_config.judge:  # type: ignore[attr-defined]
+    if curation_config.judge:
         try:
             judge_client = LLMClient.from_settings()
         except LLMNotConfigured as error:
             fail(f"judge=true needs an LLM endpoint. {error}")
-    result = curate(items, curation_config, eval_items, judge_client)  # type: ignore[arg-type]
+    result = curate(items, curation_config, eval_items, judge_client)
     kept_path, removed_path = write_results(items, result, output_dir)
     counts = result.counts()
     typer.echo(f"Curated {counts['total']} samples: {counts['kept']} kept, {counts['removed']} removed.")
