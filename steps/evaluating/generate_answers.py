@@ -19,6 +19,7 @@ def generate_answers(
     max_new_tokens: int = 128,
     batch_size: int = 8,
     device: str = "cpu",
+    num_threads: int | None = None,
 ) -> Annotated[GeneratedAnswers, "answers"]:
     """Greedy answers of the evaluated model and of its base model, and both models' loss on the reference
     answers. `base_model` overrides the base (needed for a merged model, which does not name its base)."""
@@ -30,7 +31,7 @@ def generate_answers(
     answers = answer_with_model_and_base(
         test_set,
         model_dir,
-        GenerationConfig(max_new_tokens=max_new_tokens, batch_size=batch_size),
+        GenerationConfig(max_new_tokens=max_new_tokens, batch_size=batch_size, num_threads=num_threads),
         base_model,
         device,
     )

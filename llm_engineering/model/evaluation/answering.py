@@ -7,7 +7,12 @@ from pathlib import Path
 
 from loguru import logger
 
-from llm_engineering.model.evaluation.generation import GenerationConfig, generate_answers, reference_loss
+from llm_engineering.model.evaluation.generation import (
+    GenerationConfig,
+    generate_answers,
+    reference_loss,
+    torch_threads,
+)
 from llm_engineering.model.evaluation.results import GeneratedAnswers
 from llm_engineering.model.evaluation.samples import EvaluationSet
 from llm_engineering.model.loading import load_model_for_inference
@@ -17,19 +22,15 @@ from llm_engineering.model.packaged_model import PACKAGED_MODEL_ID
 def _answer(
     path: str | None, test_set: EvaluationSet, config: GenerationConfig, device: str
 ) -> tuple[list[str], float, object]:
-    model, tokenizer, info = load_model_for_inference(path, device=device)
-    try:
-        answers = generate_answers(model, tokenizer, test_set.instructions, config)
-        loss = reference_loss(
-            model,
-            tokenizer,
-            test_set.instructions,
-            [sample.reference_answer for sample in test_set.samples],
-            config.batch_size,
-        )
-    finally:
-        del model
-        gc.collect()
+    with torch_threads(config.num_threads):
+        model, tokenizer, info = load_model_for_inference(path, device=device)
+        try:
+            answers = generate_answers(model, tokenizer, test_set.instructions, config)
+            references = [sample.reference_answer for sample in test_set.samples]
+            loss = reference_loss(model, tokenizer, test_set.instructions, references, config.batch_size)
+        finally:
+            del model
+            gc.collect()
     return answers, round(loss, 4), info
 
 

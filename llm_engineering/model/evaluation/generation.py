@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -14,6 +15,23 @@ from llm_engineering.model.chat_template import format_prompt
 class GenerationConfig(BaseModel):
     max_new_tokens: int = Field(default=128, ge=1)
     batch_size: int = Field(default=8, ge=1)
+    # CPU threads for torch while answering; None keeps torch's default (all cores). On a CPU that other
+    # jobs keep busy, fewer threads avoid waiting for descheduled ones.
+    num_threads: int | None = Field(default=None, ge=1)
+
+
+@contextlib.contextmanager
+def torch_threads(count: int | None) -> Iterator[None]:
+    """Run the block with `count` torch CPU threads (None: unchanged), then restore the previous count."""
+    import torch
+
+    previous = torch.get_num_threads()
+    if count:
+        torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def _batches_by_length(texts: Sequence[str], batch_size: int) -> list[list[int]]:

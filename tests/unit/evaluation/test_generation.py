@@ -5,7 +5,12 @@ from pathlib import Path
 import pytest
 
 from llm_engineering.model.evaluation.answering import answer_with_model_and_base, base_model_path
-from llm_engineering.model.evaluation.generation import GenerationConfig, generate_answers, reference_loss
+from llm_engineering.model.evaluation.generation import (
+    GenerationConfig,
+    generate_answers,
+    reference_loss,
+    torch_threads,
+)
 from llm_engineering.model.evaluation.samples import build_evaluation_set
 from llm_engineering.model.loading import load_model_for_inference
 from llm_engineering.model.packaged_model import PACKAGED_MODEL_ID
@@ -67,3 +72,14 @@ def test_a_base_model_that_is_not_here_says_how_to_fix_it() -> None:
     assert base_model_path(PACKAGED_MODEL_ID) is None  # the packaged model: the loader fetches it
     with pytest.raises(ValueError, match="set `base_model` in the evaluating config"):
         base_model_path("someone/some-model-not-on-this-machine")
+
+
+def test_the_thread_count_is_set_for_the_block_and_restored() -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    with torch_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with torch_threads(None):
+        assert torch.get_num_threads() == before
