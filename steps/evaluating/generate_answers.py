@@ -1,4 +1,3 @@
-import gc
 import time
 from typing import Annotated
 
@@ -35,7 +34,6 @@ def generate_answers(
         base_model,
         device,
     )
-    gc.collect()
     answers.generation_s = round(time.perf_counter() - started, 1)
     logger.info(f"Answered {len(test_set.samples)} instructions in {answers.generation_s} s.")
     get_step_context().add_output_metadata(
