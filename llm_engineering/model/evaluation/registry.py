@@ -12,9 +12,10 @@ from loguru import logger
 from llm_engineering.model.evaluation.promotion import PromotionDecision, decide_promotion
 
 TWIN_MODEL_NAME = "llm_twin"
-TRAINING_METRICS_FILE = (
-    "metrics.json"  # a training output folder's summary (written by the training pipeline)
-)
+TRAINING_METRICS_FILE = "metrics.json"  # a training output folder's summary (written by training)
+# Metadata keys naming the folders a version's model lives in; never its base model's folder, which many
+# versions share.
+FOLDER_KEYS = ("adapter_dir", "output_dir", "merged_dir", "eval_model_dir")
 VERSION_KEYS = ("model_version", "zenml_model_version")
 
 
@@ -37,11 +38,9 @@ def _version_from_training_output(model_dir: Path) -> str | None:
 
 
 def _names_folder(value: Any, model_dir: Path) -> bool:
-    """Whether a metadata value (or a value in a metadata dict) is the model folder or the folder holding it
-    (a training output folder holds its adapters)."""
-    if isinstance(value, dict):
-        return any(_names_folder(item, model_dir) for item in value.values())
-    if not isinstance(value, str) or not value.startswith(("/", "~", ".")):
+    """Whether a metadata value is the model folder or the folder holding it (a training output folder
+    holds its adapters)."""
+    if not isinstance(value, str) or not value:
         return False
     candidate = Path(value).expanduser().resolve()
     return candidate in (model_dir, model_dir.parent)
@@ -49,7 +48,8 @@ def _names_folder(value: Any, model_dir: Path) -> bool:
 
 def find_model_version(model_dir: str | Path, model_name: str = TWIN_MODEL_NAME) -> Any:
     """The model version that the training pipeline registered for `model_dir`: the one named in its
-    training metrics file, else the newest whose metadata names that folder. A model that no training run
+    training metrics file, else the newest whose metadata names that folder (or the training output
+    folder holding it). A model that no training run
     registered (e.g. a merged folder made by hand) gets a new version, so its scores never land on
     another model's version."""
     from zenml.client import Client
@@ -73,7 +73,7 @@ def find_model_version(model_dir: str | Path, model_name: str = TWIN_MODEL_NAME)
             model_name_or_id=model_name, sort_by="desc:number", size=50
         ):
             metadata = client.get_model_version(model_name, candidate.id).run_metadata
-            if any(_names_folder(value, folder) for value in metadata.values()):
+            if any(_names_folder(metadata.get(key), folder) for key in FOLDER_KEYS):
                 return client.get_model_version(model_name, candidate.id)
     logger.info(f"No {model_name} version is registered for {folder}; creating one for this evaluation.")
     return client.create_model_version(

@@ -49,12 +49,16 @@ def test_versions_are_found_by_training_metrics_or_path_and_promoted_by_the_rule
     worse = record_and_promote(second, evaluation_metadata(1.5, 2.5, output))
     assert not worse.promote and "does not beat production version 1" in worse.reason
 
-    # A version whose (nested) metadata names the training output folder that holds the adapter; better
-    # on the same test set and judge.
+    # A version whose metadata names the training output folder that holds the adapter (and, as its base,
+    # the merged folder: a base is no reason to match); better on the same test set and judge.
     third = client.create_model_version(model_name_or_id=name)
     adapter = tmp_path / "run3" / "dpo_adapter"
     adapter.mkdir(parents=True)
-    log_metadata(metadata={"training": {"output_dir": str(adapter.parent)}}, model_version_id=third.id)
+    log_metadata(
+        metadata={"output_dir": str(adapter.parent), "base_model_path": str(merged)},
+        model_version_id=third.id,
+    )
+    assert find_model_version(merged, name).id == first.id
     assert find_model_version(adapter, name).id == third.id
     better = record_and_promote(third, evaluation_metadata(2.5, 2.0, adapter))
     assert better.promote and better.production_version == "1"
