@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 from pathlib import Path
 
 from loguru import logger
@@ -34,6 +35,23 @@ def _answer(
     return answers, round(loss, 4), info
 
 
+TRAINING_JOB_FILE = "training_job.json"  # written by the training pipeline into its output folder
+
+
+def trained_from(model_dir: str | Path) -> str | None:
+    """The model a training run started from, as its output folder records it (the folder itself, or the one
+    holding the adapter). A DPO adapter's own base is the merged SFT model; the comparison is with the model
+    before any training."""
+    folder = Path(model_dir).expanduser()
+    for candidate in (folder, folder.parent):
+        job_file = candidate / TRAINING_JOB_FILE
+        if job_file.is_file():
+            base = json.loads(job_file.read_text(encoding="utf-8")).get("base_model_path")
+            if base:
+                return str(base)
+    return None
+
+
 def base_model_path(base_model: str) -> str | None:
     """The loader's argument for a base model: None for the packaged model, else the folder."""
     if base_model == PACKAGED_MODEL_ID:
@@ -53,10 +71,11 @@ def answer_with_model_and_base(
     base_model: str | None = None,
     device: str = "cpu",
 ) -> GeneratedAnswers:
-    """Both models' answers, one model in memory at a time. A merged model names no base: without
-    `base_model` only its own answers are generated (and the comparison is left out, said in the log)."""
+    """Both models' answers, one model in memory at a time. The base is `base_model` when given, else the
+    model the training run started from, else an adapter's own base. A merged model outside a training
+    output names no base: then only its own answers are generated (said in the log)."""
     twin_answers, twin_loss, info = _answer(model_dir, test_set, config, device)
-    base = base_model or (info.base_model if info.adapter_dir else None)
+    base = base_model or trained_from(model_dir) or (info.base_model if info.adapter_dir else None)
     base_answers, base_loss = None, None
     if base is None:
         logger.warning(

@@ -4,7 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from llm_engineering.model.evaluation.answering import answer_with_model_and_base, base_model_path
+from llm_engineering.model.evaluation.answering import (
+    answer_with_model_and_base,
+    base_model_path,
+    trained_from,
+)
 from llm_engineering.model.evaluation.generation import (
     GenerationConfig,
     generate_answers,
@@ -83,3 +87,11 @@ def test_the_thread_count_is_set_for_the_block_and_restored() -> None:
     assert torch.get_num_threads() == before
     with torch_threads(None):
         assert torch.get_num_threads() == before
+
+
+def test_the_base_of_a_training_output_is_the_model_it_started_from(tmp_path: Path) -> None:
+    output = tmp_path / "run"
+    (output / "dpo_adapter").mkdir(parents=True)
+    (output / "training_job.json").write_text('{"base_model_path": "/models/smollm2"}', encoding="utf-8")
+    assert trained_from(output) == trained_from(output / "dpo_adapter") == "/models/smollm2"
+    assert trained_from(tmp_path) is None
