@@ -17,6 +17,7 @@ import argparse
 import json
 import re
 import sys
+import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -26,7 +27,11 @@ import html2text
 
 from llm_engineering.application.crawlers.extraction import ExtractionError, extract_article
 
-DEFAULT_PAGES_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "pages"
+# ../shared next to the clone, or wherever LLM_TWIN_SHARED_DIR points.
+SHARED_DIR = Path(
+    os.environ.get("LLM_TWIN_SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared")
+)
+DEFAULT_PAGES_DIR = SHARED_DIR / "fixtures" / "pages"
 
 
 @dataclass(frozen=True)

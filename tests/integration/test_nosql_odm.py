@@ -74,10 +74,10 @@ def test_saving_an_existing_link_never_makes_a_second_document(warehouse: str) -
     original = make_article(user, "https://example.com/a", title="first").save()
 
     kept = make_article(user, "https://example.com/a", title="second").save()  # default: keep the stored one
-    assert kept.id == original.id and kept.content["Title"] == "first"
+    assert kept.id == original.id and kept.content.title == "first"
 
     updated = make_article(user, "https://example.com/a", title="third").save(on_conflict="update")
-    assert updated.id == original.id and updated.content["Title"] == "third"
+    assert updated.id == original.id and updated.content.title == "third"
     assert ArticleDocument.count() == 1
 
     with pytest.raises(DuplicateKeyError):
@@ -104,7 +104,7 @@ def test_bulk_insert_update_overwrites_stored_documents(warehouse: str) -> None:
         on_conflict=OnConflict.UPDATE,
     )
     assert inserted == 1
-    assert ArticleDocument.find(link="https://example.com/1").content["Title"] == "new"
+    assert ArticleDocument.find(link="https://example.com/1").content.title == "new"
 
 
 def test_find_and_bulk_find_filter_by_uuid(warehouse: str) -> None:

@@ -7,7 +7,6 @@ where that folder is absent) and hold the measured quality.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +17,7 @@ from llm_engineering.application.crawlers.extraction import (
     extract_medium_article,
     extract_substack_article,
 )
+from tests.conftest import SHARED_PAGES_DIR
 
 PARAGRAPH_1 = (
     "Vector databases store embeddings next to their payloads, which lets a retrieval step filter by author "
@@ -275,7 +275,7 @@ def test_deeply_nested_markup_does_not_break_extraction() -> None:
 # Benchmark over the saved real pages (shared fixtures; not in the repository)
 # ---------------------------------------------------------------------------------------------------------
 
-PAGES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "pages"
+PAGES_DIR = SHARED_PAGES_DIR
 
 # Mean bag-of-words F1 against the reference article text, measured 0.986 (blog), 0.995 (medium) and
 # 0.989 (substack) with python -m tools.bench_extraction; the thresholds leave a margin for changes.

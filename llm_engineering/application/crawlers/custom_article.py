@@ -22,6 +22,7 @@ from loguru import logger
 
 from llm_engineering.application.crawlers.base import BaseCrawler, link_domain
 from llm_engineering.application.crawlers.extraction import ExtractedArticle, ExtractionError, extract_article
+from llm_engineering.domain.content import ArticleContent
 from llm_engineering.domain.documents import ArticleDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
 from llm_engineering.infrastructure.redaction import mask_uri
@@ -171,19 +172,17 @@ def _decode(body: bytes, response: requests.Response) -> str:
     return body.decode("cp1252", errors="replace")
 
 
-def article_content(article: ExtractedArticle) -> dict:
-    """The stored content: the reference's keys, plus Description/Author when the page has them."""
-    content = {
-        "Title": article.title,
-        "Subtitle": article.subtitle,
-        "Content": article.content,
-        "language": article.language,
-    }
-    if article.description:
-        content["Description"] = article.description
-    if article.author:
-        content["Author"] = article.author
-    return content
+def article_content(article: ExtractedArticle) -> ArticleContent:
+    """The stored content: title, subtitle, text and language, plus description and author when the page
+    has them (absent otherwise, not stored as null)."""
+    described = {"description": article.description, "author": article.author}
+    return ArticleContent(
+        title=article.title,
+        subtitle=article.subtitle,
+        content=article.content,
+        language=article.language,
+        **{name: value for name, value in described.items() if value},
+    )
 
 
 class CustomArticleCrawler(BaseCrawler):

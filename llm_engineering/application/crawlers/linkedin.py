@@ -26,6 +26,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from llm_engineering.application.crawlers.selenium_base import BaseSeleniumCrawler
+from llm_engineering.domain.content import PostContent
 from llm_engineering.domain.documents import PostDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError, ImproperlyConfigured
 from llm_engineering.settings import get_settings
@@ -476,7 +477,7 @@ class LinkedInCrawler(BaseSeleniumCrawler):
             raise CrawlError(f"No LinkedIn post with text found at {link}.", transient=False)
         documents = [
             PostDocument(
-                content={"Content": post.text},
+                content=PostContent(content=post.text),
                 link=post.link,
                 image=post.image,
                 platform=PLATFORM,

@@ -16,6 +16,7 @@ from loguru import logger
 
 from llm_engineering.application.crawlers.base import BaseCrawler
 from llm_engineering.application.crawlers.local_files import NotesMixin, file_link, to_local_path
+from llm_engineering.domain.content import PostContent
 from llm_engineering.domain.documents import PostDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
 
@@ -148,11 +149,9 @@ class LinkedInExportCrawler(NotesMixin, BaseCrawler):
 
     @staticmethod
     def _document(post: ExportedPost, user: UserDocument) -> PostDocument:
-        content = {"Content": post.text, "Date": post.date}
-        if post.shared_url:
-            content["SharedUrl"] = post.shared_url
+        shared = {"shared_url": post.shared_url} if post.shared_url else {}
         return PostDocument(
-            content=content,
+            content=PostContent(content=post.text, date=post.date, **shared),
             platform="linkedin",
             image=post.media_url,
             link=post.link,
