@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
-import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field

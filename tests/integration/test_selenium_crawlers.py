@@ -501,7 +501,9 @@ def test_linkedin_login_then_posts_of_a_post_page_and_a_profile(
     ]
     assert posts[feed + "7200000000000000002"].content.model_dump() == {"Content": "Post number 2 #mlops"}
     assert posts[feed + "7200000000000000002"].image == "https://media.example.com/7200000000000000002.jpg"
-    assert posts[feed + "7200000000000000102"].content.model_dump() == {"Content": "Older post 2"}  # loaded on scroll
+    assert posts[feed + "7200000000000000102"].content.model_dump() == {
+        "Content": "Older post 2"
+    }  # loaded on scroll
     assert all(
         post.platform == "linkedin" and "Nice one" not in post.content.content for post in posts.values()
     )
