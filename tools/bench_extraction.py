@@ -25,7 +25,7 @@ from pathlib import Path
 
 import html2text
 
-from llm_engineering.application.crawlers.extraction import ExtractionError, extract_article
+from llm_engineering.application.extraction import ExtractionError, extract_article
 
 # ../shared next to the clone, or wherever LLM_TWIN_SHARED_DIR points.
 SHARED_DIR = Path(

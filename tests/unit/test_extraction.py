@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from llm_engineering.application.crawlers.extraction import (
+from llm_engineering.application.extraction import (
     ExtractedArticle,
     ExtractionError,
     extract_article,

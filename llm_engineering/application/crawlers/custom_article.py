@@ -21,7 +21,7 @@ import urllib3
 from loguru import logger
 
 from llm_engineering.application.crawlers.base import BaseCrawler, link_domain
-from llm_engineering.application.crawlers.extraction import ExtractedArticle, ExtractionError, extract_article
+from llm_engineering.application.extraction import ExtractedArticle, ExtractionError, extract_article
 from llm_engineering.domain.content import ArticleContent
 from llm_engineering.domain.documents import ArticleDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError

@@ -16,7 +16,7 @@ from loguru import logger
 
 from llm_engineering.application.crawlers.base import BaseCrawler, CrawlResult
 from llm_engineering.application.crawlers.custom_article import article_content
-from llm_engineering.application.crawlers.extraction import ExtractionError, extract_article
+from llm_engineering.application.extraction import ExtractionError, extract_article
 from llm_engineering.domain.content import ArticleContent
 from llm_engineering.domain.documents import ArticleDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError, UnsupportedLinkError

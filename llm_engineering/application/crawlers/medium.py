@@ -13,12 +13,12 @@ from typing import ClassVar
 from bs4 import BeautifulSoup
 from loguru import logger
 
-from llm_engineering.application.crawlers.extraction import (
+from llm_engineering.application.crawlers.selenium_base import BaseSeleniumCrawler
+from llm_engineering.application.extraction import (
     ExtractedArticle,
     ExtractionError,
     extract_medium_article,
 )
-from llm_engineering.application.crawlers.selenium_base import BaseSeleniumCrawler
 from llm_engineering.domain.content import ArticleContent
 from llm_engineering.domain.documents import ArticleDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
