@@ -57,13 +57,15 @@ class Settings(BaseSettings):
     LINKEDIN_USERNAME: str | None = None
     LINKEDIN_PASSWORD: SecretStr | None = None
     USER_AGENT: str = "LLMTwinBot/0.1 (+https://github.com/llm-twin)"
-    CRAWL_MAX_WORKERS: int = 4
+    # Fetching is I/O: the pool may hold many threads; the per-domain limit keeps each site's load polite.
+    CRAWL_MAX_WORKERS: int = 32
     CRAWL_MAX_PER_DOMAIN: int = 2
     CRAWL_TIMEOUT_S: float = 30.0
     CRAWL_MAX_RETRIES: int = 2
     CRAWL_MAX_PAGE_BYTES: int = 5_000_000
     CRAWL_RESPECT_ROBOTS_TXT: bool = True
     SELENIUM_MAX_SCROLLS: int = 20
+    SELENIUM_MAX_WORKERS: int = 2  # headless browsers at work at once (each costs ~100s of MB and a core)
     CHROMEDRIVER_PATH: str | None = None
     CHROMIUM_BINARY: str | None = None
     GITHUB_CLONE_TIMEOUT_S: float = 120.0

@@ -23,14 +23,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from loguru import logger
 
-from llm_engineering.application.crawlers import selenium_base
 from llm_engineering.application.crawlers.linkedin import LinkedInCrawler
 from llm_engineering.application.crawlers.medium import MediumCrawler
-from llm_engineering.application.crawlers.selenium_base import (
-    INSTALL_HINT,
-    find_chromedriver,
-    find_chromium_binary,
-)
+from llm_engineering.application.fetching import browser
+from llm_engineering.application.fetching.browser import INSTALL_HINT, find_chromedriver, find_chromium_binary
 from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError, ImproperlyConfigured
 from llm_engineering.settings import get_settings
@@ -305,8 +301,8 @@ def test_offline_autoinstall_becomes_a_clear_configuration_error(monkeypatch: py
     def offline_install() -> str:
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
-    monkeypatch.setattr(selenium_base.shutil, "which", lambda *args, **kwargs: None)
-    monkeypatch.setattr(selenium_base, "_CHROMEDRIVER_FALLBACKS", ())
+    monkeypatch.setattr(browser.shutil, "which", lambda *args, **kwargs: None)
+    monkeypatch.setattr(browser, "_CHROMEDRIVER_FALLBACKS", ())
     monkeypatch.setattr(chromedriver_autoinstaller, "install", offline_install)
     with pytest.raises(ImproperlyConfigured) as error:
         find_chromedriver(None)

@@ -17,8 +17,7 @@ from urllib.parse import urlsplit
 
 from loguru import logger
 
-from llm_engineering.application.crawlers.base import BaseCrawler
-from llm_engineering.application.crawlers.local_files import NotesMixin
+from llm_engineering.application.crawlers.base import BaseCrawler, NotesMixin
 from llm_engineering.domain.content import RepositoryContent
 from llm_engineering.domain.documents import RepositoryDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError

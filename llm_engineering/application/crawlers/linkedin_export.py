@@ -14,8 +14,8 @@ from typing import ClassVar
 
 from loguru import logger
 
-from llm_engineering.application.crawlers.base import BaseCrawler
-from llm_engineering.application.crawlers.local_files import NotesMixin, file_link, to_local_path
+from llm_engineering.application.crawlers.base import BaseCrawler, NotesMixin
+from llm_engineering.application.fetching.local import file_link, to_local_path
 from llm_engineering.domain.content import PostContent
 from llm_engineering.domain.documents import PostDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError

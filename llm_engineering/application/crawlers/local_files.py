@@ -9,23 +9,25 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import unquote, urlsplit
 
 import yaml
 from loguru import logger
 
-from llm_engineering.application.crawlers.base import BaseCrawler, CrawlResult
+from llm_engineering.application.crawlers.base import BaseCrawler, NotesMixin
 from llm_engineering.application.crawlers.custom_article import article_content
 from llm_engineering.application.extraction import ExtractionError, extract_article
+from llm_engineering.application.fetching.local import (
+    HTML_SUFFIXES,
+    MARKDOWN_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    file_link,
+    list_article_files,
+    read_text_file,
+    to_local_path,
+)
 from llm_engineering.domain.content import ArticleContent
 from llm_engineering.domain.documents import ArticleDocument, UserDocument
-from llm_engineering.domain.exceptions import CrawlError, UnsupportedLinkError
-from llm_engineering.settings import PROJECT_ROOT
-
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-HTML_SUFFIXES = frozenset({".html", ".htm"})
-TEXT_SUFFIXES = frozenset({".txt"})
-SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | TEXT_SUFFIXES
+from llm_engineering.domain.exceptions import CrawlError
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
@@ -38,69 +40,6 @@ class ParsedArticle:
 
     content: ArticleContent
     platform: str | None = None
-
-
-# --- paths ------------------------------------------------------------------------------------------------
-
-
-def is_file_link(link: str) -> bool:
-    return link.strip().lower().startswith("file:")
-
-
-def to_local_path(link: str) -> Path:
-    """A local path or `file://` URI as an absolute path; relative paths are relative to the project root,
-    so a YAML config means the same files whatever the current directory is."""
-    link = link.strip()
-    if is_file_link(link):
-        parts = urlsplit(link)
-        if parts.netloc not in ("", "localhost"):
-            raise UnsupportedLinkError(
-                f"{link!r} names the remote host {parts.netloc!r}; use file:///absolute/path for local files."
-            )
-        path = Path(unquote(parts.path))
-    else:
-        path = Path(link).expanduser()
-    if not path.is_absolute():
-        path = PROJECT_ROOT / path
-    return path.resolve()
-
-
-def file_link(path: Path) -> str:
-    return path.resolve().as_uri()
-
-
-def list_article_files(folder: Path) -> list[Path]:
-    """Supported, non-empty files under `folder` (hidden folders such as .git are left out), sorted."""
-    files = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and path.stat().st_size > 0:
-            files.append(path)
-    return files
-
-
-# --- crawler notes -----------------------------------------------------------------------------------------
-
-
-class NotesMixin:
-    """Lets a crawler attach counts (skipped files, empty rows) to the CrawlResult of the link it crawled.
-
-    Each crawler instance serves one thread at a time (the runner keeps one per worker), so `notes` is safe.
-    """
-
-    @property
-    def notes(self) -> dict[str, Any]:
-        """The notes of the link being crawled (empty before the first one, also when `crawl` is called
-        directly)."""
-        return self.__dict__.setdefault("_notes", {})
-
-    def extract(self, link: str, user: UserDocument) -> CrawlResult:
-        self.__dict__["_notes"] = {}
-        result = super().extract(link, user)  # type: ignore[misc]
-        result.extra.update(self.notes)
-        return result
 
 
 # --- parsing -----------------------------------------------------------------------------------------------
@@ -187,17 +126,6 @@ def _export_platform(html: str, path: Path) -> str | None:
     if any((folder / "posts.csv").is_file() for folder in (path.parent, path.parent.parent)):
         return "substack"
     return None
-
-
-def read_text_file(path: Path) -> str:
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise ValueError("binary file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        logger.warning(f"{path} is not UTF-8; reading it as Windows-1252.")
-        return data.decode("cp1252", errors="replace")
 
 
 def parse_article_file(path: Path) -> ParsedArticle:
