@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC
+from collections.abc import Iterable
 from typing import ClassVar
 
 from pydantic import UUID4, Field
@@ -45,6 +46,11 @@ class Document(NoSQLBaseDocument, ABC):
     platform: str
     author_id: UUID4 = Field(alias="author_id")
     author_full_name: str = Field(alias="author_full_name")
+
+    @classmethod
+    def find_existing_links(cls, links: Iterable[str]) -> set[str]:
+        """Which of `links` are already stored in this collection."""
+        return cls.find_existing("link", links)
 
 
 class RepositoryDocument(Document):

@@ -7,6 +7,7 @@ import pytest
 from pymongo.errors import DuplicateKeyError
 
 from llm_engineering.domain.base.nosql import OnConflict
+from llm_engineering.domain.content import ArticleContent
 from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
 
 
@@ -133,3 +134,25 @@ def test_split_full_name() -> None:
     assert UserDocument.split_full_name("Ada") == ("Ada", "")
     with pytest.raises(ValueError):
         UserDocument.split_full_name("   ")
+
+
+def test_find_existing_links_reads_only_stored_links(warehouse: str) -> None:
+    user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    make_article(user, "https://example.com/1").save()
+    make_article(user, "https://example.com/2").save()
+    asked = ["https://example.com/2", "https://example.com/3", "https://example.com/2"]
+    assert ArticleDocument.find_existing_links(asked) == {"https://example.com/2"}
+    assert ArticleDocument.find_existing_links([]) == set()
+    assert PostDocument.find_existing_links(asked) == set()
+
+
+def test_upsert_replaces_by_id_and_refuses_a_stored_link_under_another_id(warehouse: str) -> None:
+    user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    article = make_article(user, "https://example.com/1", title="first")
+    article.upsert()
+    article.model_copy(update={"content": ArticleContent(title="second", content="Body")}).upsert()
+    stored = ArticleDocument.find(id=article.id)
+    assert ArticleDocument.count() == 1 and stored is not None and stored.content.title == "second"
+    with pytest.raises(DuplicateKeyError):
+        make_article(user, "https://example.com/1").upsert()  # a new id, the same link
+    assert ArticleDocument.count() == 1

@@ -171,10 +171,7 @@ class LocalFilesCrawler(NotesMixin, BaseCrawler):
         files = {file_link(path): path for path in self._files(link)}
         if not files:
             return False
-        stored = {
-            document["link"]
-            for document in self.model.collection().find({"link": {"$in": list(files)}}, {"link": 1})
-        }
+        stored = self.model.find_existing_links(files)
         return bool(stored) and not any(
             _yields_document(path) for file, path in files.items() if file not in stored
         )
