@@ -28,7 +28,7 @@ from llm_engineering.application.crawlers.local_files import LocalFilesCrawler
 from llm_engineering.domain.documents import ArticleDocument, PostDocument, RepositoryDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError, UnsupportedLinkError
 from llm_engineering.settings import PROJECT_ROOT, get_settings
-from tests.conftest import SHARED_PAGES_DIR
+from tests.conftest import OWN_PAGES_DIR, SHARED_PAGES_DIR, serve_directory
 
 SAMPLES = PROJECT_ROOT / "samples" / "ada_writer"
 TIMEOUT_S = 5.0  # the normal timeout: a loaded CI machine must not time out ordinary fetches
@@ -714,3 +714,34 @@ def test_markdown_titles_ignore_code_comments_and_read_front_matter(tmp_path: Pa
         "Body.",
         "substack",
     )
+
+
+@pytest.mark.parametrize(
+    ("page", "crawler_cls", "platform"),
+    [
+        ("own/blog-post", CustomArticleCrawler, "127.0.0.1"),
+        ("own/medium-story", CustomArticleCrawler, "127.0.0.1"),
+        ("own/substack-post", SubstackCrawler, "substack"),
+    ],
+)
+def test_own_saved_pages_are_stored_with_their_article_text(
+    user: UserDocument, page: str, crawler_cls: type[CustomArticleCrawler], platform: str
+) -> None:
+    """The crawl of saved pages on any clone: small pages written for the tests, served over HTTP."""
+    server, base_url = serve_directory(OWN_PAGES_DIR)
+    try:
+        link = f"{base_url}/{page}/source.html"
+        dispatcher = CrawlerDispatcher.build().register(f"{base_url}/own/substack-post", SubstackCrawler)
+        crawler = dispatcher.get_crawler(link)
+        assert type(crawler) is crawler_cls
+        assert crawler.extract(link, user).status is CrawlStatus.CRAWLED
+    finally:
+        server.shutdown()
+    document = ArticleDocument.find(link=link)
+    assert document is not None and document.platform == platform
+    title, expected_words = _expected(OWN_PAGES_DIR / page)
+    assert document.content.title == title
+    stored_words = re.findall(r"\w+", document.content.content)
+    assert set(expected_words) <= set(stored_words)
+    for boilerplate in ("cookies", "Subscribe", "Related posts", "comments", "Sign in", "Share"):
+        assert boilerplate not in document.content.content

@@ -17,7 +17,7 @@ from llm_engineering.application.extraction import (
     extract_medium_article,
     extract_substack_article,
 )
-from tests.conftest import SHARED_PAGES_DIR
+from tests.conftest import OWN_PAGES_DIR, SHARED_PAGES_DIR
 
 PARAGRAPH_1 = (
     "Vector databases store embeddings next to their payloads, which lets a retrieval step filter by author "
@@ -308,3 +308,17 @@ def test_benchmark_pages_without_full_text_pass_their_checks(benchmark) -> None:
         assert "ExtractionError" not in page.check, (page.file, page.check)
         assert "MISS" not in page.check, (page.file, page.check)
         assert page.seconds < 1.0, (page.file, page.seconds)
+
+
+def test_own_saved_pages_are_extracted_on_any_clone() -> None:
+    """Pages written for the tests (a blog, Medium and Substack markup) in the shared pages' layout: the
+    extraction is checked on a fresh clone too, where ../shared is absent."""
+    from tools.bench_extraction import run_benchmark
+
+    result = run_benchmark(OWN_PAGES_DIR)
+
+    assert {page.category for page in result.scored} == {"blog", "medium", "substack"}
+    for page in result.scored:
+        assert page.ours is not None and page.baseline is not None
+        assert page.ours.f1 >= 0.95, (page.file, page.ours)
+        assert page.ours.f1 > page.baseline.f1 + 0.1, (page.file, page.ours, page.baseline)
