@@ -14,11 +14,11 @@ from loguru import logger
 from llm_engineering.application.crawlers import runner
 from llm_engineering.application.crawlers.base import BaseCrawler, CrawlStatus
 from llm_engineering.application.crawlers.dispatcher import CrawlerDispatcher
+from llm_engineering.application.crawlers.planning import round_robin_by_domain
 from llm_engineering.application.crawlers.runner import (
     DISALLOWED_BY_ROBOTS,
     RETRY_AFTER_MAX_S,
     CrawlReport,
-    _round_robin_by_domain,
     backoff_delay,
     crawl_links,
     pool_size,
@@ -336,7 +336,7 @@ def test_runner_on_a_real_mongodb_server(mongo_server_stores: str) -> None:
 
 def test_links_are_interleaved_across_domains_and_backoff_grows() -> None:
     links = ["https://a.example/1", "https://a.example/2", "https://a.example/3", "https://b.example/1"]
-    assert _round_robin_by_domain(links) == [links[0], links[3], links[1], links[2]]
+    assert round_robin_by_domain(links) == [links[0], links[3], links[1], links[2]]
     delays = [backoff_delay(attempt, base_s=1.0) for attempt in (1, 2, 3)]
     assert 1.0 <= delays[0] <= 2.0 and 2.0 <= delays[1] <= 3.0 and 4.0 <= delays[2] <= 5.0
 

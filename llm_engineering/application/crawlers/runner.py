@@ -30,6 +30,7 @@ from tqdm import tqdm
 from llm_engineering.application.crawlers.base import BaseCrawler, CrawlResult, CrawlStatus, link_domain
 from llm_engineering.application.crawlers.dispatcher import WEB_SCHEMES, CrawlerDispatcher
 from llm_engineering.application.crawlers.instances import CrawlerInstances, CrawlerUnavailable
+from llm_engineering.application.crawlers.planning import pool_size, prepare_links, round_robin_by_domain
 from llm_engineering.application.crawlers.report import CrawlReport
 from llm_engineering.application.crawlers.retries import (
     BACKOFF_BASE_S,
@@ -176,56 +177,6 @@ class _CrawlRun:
 # --- entry point -------------------------------------------------------------------------------------------
 
 
-def _prepare(
-    links: Iterable[str], dispatcher: CrawlerDispatcher
-) -> tuple[list[str | CrawlResult], list[str], int]:
-    """In input order: a normalised link to crawl, or the failed result of an invalid one; plus the unique
-    links to crawl and how many duplicates were dropped."""
-    ordered: list[str | CrawlResult] = []
-    unique: dict[str, None] = {}
-    duplicates = 0
-    for raw in links:
-        try:
-            link = dispatcher.normalize(raw)
-        except CrawlError as error:
-            name, shown, reason = type(dispatcher).__name__, mask_uri(str(raw)), redact(str(error), str(raw))
-            ordered.append(CrawlResult(shown, CrawlStatus.FAILED, name, reason=reason))
-            continue
-        if link in unique:
-            duplicates += 1
-            continue
-        unique[link] = None
-        ordered.append(link)
-    return ordered, list(unique), duplicates
-
-
-def _round_robin_by_domain(links: list[str]) -> list[str]:
-    """a1 a2 a3 b1 -> a1 b1 a2 a3: workers start on different domains instead of queueing on one."""
-    groups: dict[str, list[str]] = {}
-    for link in links:
-        groups.setdefault(link_domain(link), []).append(link)
-    queues = [iter(group) for group in groups.values()]
-    interleaved: list[str] = []
-    while queues:
-        for queue in list(queues):
-            item = next(queue, None)
-            if item is None:
-                queues.remove(queue)
-            else:
-                interleaved.append(item)
-    return interleaved
-
-
-def pool_size(links: list[str], *, max_workers: int, max_per_domain: int) -> int:
-    """Threads a crawl can keep busy: each domain's links up to its limit, summed, capped at `max_workers`.
-
-    Fetching is I/O: threads mostly wait on the network, so the pool is sized by what the per-domain limits
-    allow, not by the CPU count."""
-    per_domain = Counter(link_domain(link) for link in links)
-    usable = sum(min(count, max_per_domain) for count in per_domain.values())
-    return max(1, min(max_workers, usable))
-
-
 def crawl_links(
     user: UserDocument,
     links: Iterable[str],
@@ -257,7 +208,7 @@ def crawl_links(
         backoff_base_s=backoff_base_s,
     )
     started = time.monotonic()
-    ordered, unique, duplicates = _prepare(links, dispatcher)
+    ordered, unique, duplicates = prepare_links(links, dispatcher)
     workers = pool_size(
         unique, max_workers=max_workers or settings.CRAWL_MAX_WORKERS, max_per_domain=per_domain
     )
@@ -278,7 +229,7 @@ def _run_pool(run: _CrawlRun, links: list[str], max_workers: int, progress: bool
     bar = tqdm(total=len(links), desc="Crawling", unit="link", disable=not progress)
     try:
         with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="crawl") as pool:
-            futures = {pool.submit(run.crawl_one, link): link for link in _round_robin_by_domain(links)}
+            futures = {pool.submit(run.crawl_one, link): link for link in round_robin_by_domain(links)}
             for future in as_completed(futures):
                 link = futures[future]
                 try:
