@@ -3,7 +3,7 @@
 Each model serialises to the warehouse's stored shape (the handbook export's keys: `Title`, `Subtitle`,
 `Content`, `language`, ...), writing only the keys that were given, so a document read from the warehouse or
 an export file is written back exactly as it was. Python code reads the fields by name (`content.title`);
-`content["Title"]` reads a stored key, for code written against the stored shape.
+`content["Title"]` and `{**content}` read the stored keys, for code written against the stored shape.
 
 Documents stored before these models existed hold a plain dict: it validates into the model (unknown keys
 are kept as extra fields and written back, so nothing a crawler stored is lost).
@@ -58,6 +58,10 @@ class DocumentContent(BaseModel):
         if stored_key not in data:
             raise KeyError(stored_key)
         return data[stored_key]
+
+    def keys(self) -> list[str]:
+        """The stored keys, so that `{**content, "Content": text}` builds a stored dict."""
+        return list(self.model_dump())
 
     def extra_text(self) -> list[str]:
         """Text under keys no model field knows (documents stored by older crawlers), in stored order."""

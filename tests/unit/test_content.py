@@ -26,6 +26,12 @@ def test_built_by_field_name_stored_under_the_export_keys() -> None:
     content = ArticleContent(title="T", subtitle=None, content="Body", language=None)
     assert content.model_dump() == {"Title": "T", "Subtitle": None, "Content": "Body", "language": None}
     assert content["Title"] == "T"
+    assert {**content, "Content": "New"} == {
+        "Title": "T",
+        "Subtitle": None,
+        "Content": "New",
+        "language": None,
+    }
     with pytest.raises(KeyError):
         content["Description"]
 
