@@ -27,7 +27,6 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach the hub; the packaged model is used
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-# LLM_TWIN_SHARED_DIR points elsewhere (a worktree's sibling) or nowhere (/nonexistent: a fresh clone).
 SHARED_DIR = Path(os.environ.get("LLM_TWIN_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 SHARED_PAGES_DIR = SHARED_DIR / "fixtures" / "pages"
 SHARED_WAREHOUSE_DIR = SHARED_DIR / "data" / "handbook" / "data_warehouse_raw_data"
