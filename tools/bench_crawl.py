@@ -9,7 +9,8 @@ The pages are the project's own sample article (or saved real pages from --pages
 present), each under many links. The crawl runs the real `crawl_links` (HTTP fetch, extraction, storage)
 into a temporary embedded warehouse. The ideal time is what the per-domain limit allows:
 ceil(links / (hosts x per_domain)) x latency; `ratio` = wall / ideal (1.0 is perfect, robots.txt adds one
-latency per host). The last line is machine-readable:
+latency per host). With --etl the same links then go through the `digital_data_etl` ZenML pipeline (what
+`poetry poe run-etl` runs; ZenML gets its own config in the temp folder). The last line is machine-readable:
 `links=.. hosts=.. latency_s=.. wall_s=.. ideal_s=.. ratio=..`.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -108,6 +110,39 @@ def run_once(origins: list[str], links: int, max_workers: int | None, max_per_do
     return seconds
 
 
+def isolate_zenml(folder: Path) -> None:
+    """A ZenML config and local stores of our own (must run before anything imports zenml)."""
+    os.environ["ZENML_CONFIG_PATH"] = str(folder / "zenml" / "config")
+    os.environ["ZENML_LOCAL_STORES_PATH"] = str(folder / "zenml" / "stores")
+    os.environ["ZENML_ANALYTICS_OPT_IN"] = "false"
+    os.environ.setdefault("ZENML_LOGGING_VERBOSITY", "WARN")
+    os.environ.setdefault("ZENML_ENABLE_RICH_TRACEBACK", "false")
+
+
+def run_etl_once(origins: list[str], links: int) -> float:
+    """Seconds the `digital_data_etl` pipeline takes for the links (fresh warehouse, ZenML initialised first)."""
+    import yaml
+    from zenml.client import Client
+
+    from llm_engineering.infrastructure.db.mongo import reset_connections
+    from llm_engineering.settings import get_settings
+    from pipelines.digital_data_etl import digital_data_etl
+
+    Client()  # the ZenML store is created before the clock starts
+    with tempfile.TemporaryDirectory(prefix="llm-twin-bench-etl-") as tmp:
+        os.environ["DATABASE_HOST"] = str(Path(tmp) / "warehouse")
+        get_settings.cache_clear()
+        reset_connections()
+        urls = [f"{origins[i % len(origins)]}/post/{i}" for i in range(links)]
+        config = Path(tmp) / "etl.yaml"
+        config.write_text(yaml.safe_dump({"parameters": {"user_full_name": "Bench Crawler", "links": urls}}))
+        started = time.perf_counter()
+        digital_data_etl.with_options(config_path=str(config), enable_cache=False)()
+        seconds = time.perf_counter() - started
+        reset_connections()
+    return seconds
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--links", type=int, default=96)
@@ -117,12 +152,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--max-per-domain", type=int, default=None, help="default: CRAWL_MAX_PER_DOMAIN")
     parser.add_argument("--sweep", default="", help="comma-separated max-workers values to compare first")
     parser.add_argument("--pages-dir", type=Path, default=None, help="saved pages (default: ../shared)")
+    parser.add_argument("--etl", action="store_true", help="also time the digital_data_etl ZenML pipeline")
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
     os.environ.setdefault("LOGURU_LEVEL", "WARNING")  # a log line per link would drown the figures
+    zenml_dir = Path(tempfile.mkdtemp(prefix="llm-twin-bench-zenml-"))
+    isolate_zenml(zenml_dir)
     from llm_engineering.settings import get_settings
 
     per_domain = args.max_per_domain or get_settings().CRAWL_MAX_PER_DOMAIN
@@ -134,7 +172,12 @@ def main() -> None:
             print(
                 f"max_workers={workers} per_domain={per_domain} wall_s={wall_s:.2f} ratio={wall_s / ideal_s:.2f}"
             )
+        if args.etl:  # twice: the first run also registers the pipeline in the fresh ZenML store
+            for label in ("first run", "second run"):
+                etl_s = run_etl_once(origins, args.links)
+                print(f"etl_wall_s={etl_s:.2f} (the digital_data_etl pipeline, same links, {label})")
         wall_s = run_once(origins, args.links, args.max_workers, args.max_per_domain)
+    shutil.rmtree(zenml_dir, ignore_errors=True)
     workers = args.max_workers or get_settings().CRAWL_MAX_WORKERS
     print(f"pages={len(pages)} max_workers={workers} per_domain={per_domain}")
     print(
