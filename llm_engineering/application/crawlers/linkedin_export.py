@@ -129,7 +129,7 @@ class LinkedInExportCrawler(NotesMixin, BaseCrawler):
         if not path.is_file():
             return False  # crawl() says what is wrong
         links = [post.link for post in parse_shares_csv(path).posts]
-        return bool(links) and self.model.count(link={"$in": links}) == len(links)
+        return bool(links) and len(self.model.find_existing_links(links)) == len(set(links))
 
     def crawl(self, link: str, user: UserDocument) -> int:
         path = to_local_path(link)
