@@ -95,5 +95,3 @@ def step_output_metadata(run: Any, step_name: str, output_name: str) -> dict[str
 
     run = Client().get_pipeline_run(run.id)
     return dict(run.steps[step_name].outputs[output_name][0].run_metadata)
-
-

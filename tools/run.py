@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from tools.cli_support import fail, run_pipeline, step_output_metadata  # first: sets quiet ZenML defaults
-
-from llm_engineering.settings import PROJECT_ROOT  # noqa: I001
+from llm_engineering.settings import PROJECT_ROOT
+from tools.cli_support import fail, run_pipeline, step_output_metadata
 from tools.commands import datasets, inference, training
+from tools.pipeline_config import load_config, resolve_config_path
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="LLM Twin pipelines and tools.")
 zenml_server_app = typer.Typer(no_args_is_help=True, help="The local ZenML server and dashboard.")

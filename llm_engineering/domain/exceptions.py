@@ -1,16 +1,15 @@
 """Errors the system raises on purpose, each with a message that says what went wrong and how to fix it."""
 
+from llm_engineering.infrastructure.errors import DatabaseConnectionError, ImproperlyConfigured, LLMTwinError
 
-class LLMTwinError(Exception):
-    """Base class of the project's own errors."""
-
-
-class ImproperlyConfigured(LLMTwinError):
-    """A setting is missing or wrong."""
-
-
-class DatabaseConnectionError(LLMTwinError):
-    """The warehouse or the vector database cannot be reached."""
+__all__ = [
+    "CrawlError",
+    "DatabaseConnectionError",
+    "DocumentNotFoundError",
+    "ImproperlyConfigured",
+    "LLMTwinError",
+    "UnsupportedLinkError",
+]
 
 
 class DocumentNotFoundError(LLMTwinError):

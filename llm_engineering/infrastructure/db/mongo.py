@@ -14,7 +14,7 @@ from typing import Any
 
 from loguru import logger
 
-from llm_engineering.domain.exceptions import DatabaseConnectionError
+from llm_engineering.infrastructure.errors import DatabaseConnectionError
 from llm_engineering.infrastructure.redaction import describe_host, mask_uri
 from llm_engineering.settings import get_settings
 

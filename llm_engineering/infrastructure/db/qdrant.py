@@ -14,7 +14,7 @@ from typing import Any
 
 from loguru import logger
 
-from llm_engineering.domain.exceptions import DatabaseConnectionError, ImproperlyConfigured
+from llm_engineering.infrastructure.errors import DatabaseConnectionError, ImproperlyConfigured
 from llm_engineering.settings import Settings, get_settings
 
 _lock = threading.Lock()
