@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     COMET_PROJECT: str = "twin"
     OPIK_API_KEY: SecretStr | None = None
 
+    # --- Training: the packaged small model's folder, training outputs, and the GPU job's own Python.
+    PACKAGED_MODEL_DIR: str = str(Path.home() / ".cache" / "llm-twin" / "models" / "smollm2-135m-instruct")
+    TRAINING_OUTPUT_DIR: str = str(DEFAULT_DATA_DIR / "training")
+    TRAINING_GPU_PYTHON: str | None = None
+
     # --- Crawling.
     LINKEDIN_USERNAME: str | None = None
     LINKEDIN_PASSWORD: SecretStr | None = None
