@@ -16,6 +16,7 @@ from typing import Any
 from loguru import logger
 
 from llm_engineering.application.networks.embeddings import EmbeddingModel, get_embedding_model
+from llm_engineering.application.networks.sparse import get_sparse_encoder
 from llm_engineering.application.preprocessing.config import FEATURE_CATEGORIES, FeatureEngineeringConfig
 from llm_engineering.application.preprocessing.dispatchers import (
     ChunkingDispatcher,
@@ -29,6 +30,7 @@ from llm_engineering.application.preprocessing.incremental import (
     content_hash,
     detect_changes,
 )
+from llm_engineering.application.preprocessing.migration import rebuild_outdated_collections
 from llm_engineering.application.preprocessing.warehouse_query import fetch_author_documents, find_authors
 from llm_engineering.domain.chunks import Chunk
 from llm_engineering.domain.cleaned_documents import CleanedDocument
@@ -46,8 +48,11 @@ def clean_changed_documents(
     `author_ids` are all the authors asked for, not only those of `documents`: an author whose every
     document left the warehouse still has stored features to remove.
     """
+    rebuild_outdated_collections()
+    sparse_encoder = get_sparse_encoder().fingerprint
     fingerprints = {
-        category: config.fingerprint(category, embedding_model_id) for category in FEATURE_CATEGORIES
+        category: config.fingerprint(category, embedding_model_id, sparse_encoder)
+        for category in FEATURE_CATEGORIES
     }
     hashes = {document.id: content_hash(document) for document in documents}
     changes = detect_changes(list(documents), [str(i) for i in author_ids], hashes, fingerprints)
