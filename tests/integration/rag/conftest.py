@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,27 @@ def build_tiny_cross_encoder(folder: Path) -> Path:
 @pytest.fixture(scope="session")
 def tiny_cross_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_cross_encoder(tmp_path_factory.mktemp("tiny-cross-encoder"))
+
+
+@pytest.fixture(scope="module")
+def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Our small corpus through the real feature pipeline into an embedded warehouse and a Qdrant local store,
+    shared by one test module (read-only for its tests)."""
+    from llm_engineering.application.preprocessing.feature_engineering import run_feature_engineering
+    from llm_engineering.application.rag.self_query import reset_authors_cache
+    from tests.conftest import _reset_all
+    from tests.fixtures.rag.corpus import load_corpus
+
+    root = tmp_path_factory.mktemp("rag-stores")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_HOST", str(root / "warehouse"))
+        patch.setenv("DATABASE_NAME", "twin_rag_test")
+        patch.setenv("QDRANT_DATABASE_HOST", str(root / "qdrant"))
+        patch.setenv("USE_QDRANT_CLOUD", "false")
+        patch.setenv("RERANKING_ENABLED", "false")
+        _reset_all()
+        reset_authors_cache()
+        run_feature_engineering(load_corpus())
+        yield root
+        _reset_all()
+        reset_authors_cache()
