@@ -16,10 +16,11 @@ import pytest
 from llm_engineering.application.rag.config import RetrievalConfig
 from llm_engineering.application.rag.retriever import ContextRetriever
 from llm_engineering.interfaces.app import create_app
+from llm_engineering.interfaces.server import serve_in_thread
 from llm_engineering.interfaces.service import RagService
 from llm_engineering.model.inference.generators import EndpointGenerator
 from llm_engineering.settings import get_settings
-from tests.integration.rag.service_support import read_events, running_service
+from tests.integration.rag.service_support import read_events
 from tests.support.openai_server import OpenAICompatibleServer, Reply
 
 TOKEN = "s3cret-token"
@@ -47,7 +48,7 @@ def service(indexed_corpus: Path, twin_llm: OpenAICompatibleServer) -> Iterator[
             retriever=ContextRetriever(RetrievalConfig(reranking=False, expand_to_n_queries=1), llm=None),
             generator=EndpointGenerator(twin_llm.base_url, "twin", timeout_s=10),
         )
-        with running_service(create_app(rag)) as url:
+        with serve_in_thread(create_app(rag)) as url:
             yield url
     get_settings.cache_clear()
 
@@ -158,7 +159,7 @@ def test_an_unreachable_llm_is_a_503_with_the_reason_and_retrieve_keeps_working(
         retriever=ContextRetriever(RetrievalConfig(reranking=False, expand_to_n_queries=1), llm=None),
         generator=EndpointGenerator(dead_url, "twin", timeout_s=2),
     )
-    with running_service(create_app(rag)) as url:
+    with serve_in_thread(create_app(rag)) as url:
         for stream in (False, True):
             response = post(url, "/rag", {"query": "streaming queue", "stream": stream}, headers={})
             assert response.status_code == 503
