@@ -104,13 +104,18 @@ def evaluate_methods(
     rerank_candidates: int = 20,
     vectors: Sequence[QueryVectors] | None = None,
 ) -> tuple[list[MethodScores], str | None]:
-    """Scores of dense, sparse, hybrid and (when the reranker loads) hybrid+rerank; plus why rerank was
-    skipped, if it was."""
+    """Scores of dense, sparse, naive-rrf (equal weights, k=60: the untuned baseline), hybrid (`fusion`)
+    and, when the reranker loads, hybrid+rerank; plus why rerank was skipped, if it was."""
     vectors = vectors or encode_queries([q.query for q in questions])
     results = [
         score_rankings(method.value, questions, rank_all(vectors, method, fusion))
         for method in (SearchMethod.DENSE, SearchMethod.SPARSE, SearchMethod.HYBRID)
     ]
+    naive = FusionConfig(method="rrf", rrf_k=60, dense_weight=1.0, sparse_weight=1.0)
+    naive_rankings = rank_all(
+        vectors, SearchMethod.HYBRID, naive.model_copy(update={"prefetch_limit": fusion.prefetch_limit})
+    )
+    results.insert(2, score_rankings("naive-rrf", questions, naive_rankings))
     if not reranker_model_id:
         return results, "no reranker configured"
     pools = rank_all(vectors, SearchMethod.HYBRID, fusion, limit=max(rerank_candidates, MRR_DEPTH))
@@ -128,9 +133,9 @@ def fusion_grid() -> list[FusionConfig]:
     """The fusion settings tried by tuning: weighted RRF over weights, k and prefetch depth; and DBSF."""
     grid = [
         FusionConfig(method="rrf", sparse_weight=w, dense_weight=1.0, rrf_k=k, prefetch_limit=p)
-        for w, k, p in itertools.product((1.0, 1.5, 2.0, 3.0, 4.0, 6.0), (5, 20, 60), (20, 40, 80))
+        for w, k, p in itertools.product((1.0, 1.5, 2.0, 3.0, 6.0), (1, 2, 5, 60), (20, 40))
     ]
-    grid += [FusionConfig(method="dbsf", prefetch_limit=p) for p in (10, 20, 40, 80)]
+    grid += [FusionConfig(method="dbsf", prefetch_limit=p) for p in (20, 40, 80)]
     return grid
 
 

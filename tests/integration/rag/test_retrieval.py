@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,57 @@ def test_reranking_reorders_candidates_with_a_tiny_cross_encoder(
     assert result.trace.reranked
     assert len(result.chunks) == 2
     assert result.chunks[0].score >= result.chunks[1].score
+
+
+def test_retrieve_cli_answers_a_file_of_queries_in_order(indexed_corpus: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tools.run import app
+
+    queries = tmp_path / "queries.json"
+    queries.write_text(
+        json.dumps([{"query": "edges of the karate club graph", "id": 1}, {"query": "mixed precision FP32"}])
+    )
+    output = tmp_path / "out" / "results.json"
+    result = CliRunner().invoke(
+        app, ["retrieve", "--queries-file", str(queries), "--output", str(output), "--k", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    written = json.loads(output.read_text())
+    assert [item["query"] for item in written] == ["edges of the karate club graph", "mixed precision FP32"]
+    assert written[0]["results"][0]["link"] == "https://example.com/maxime/graphs"
+    assert written[1]["results"][0]["link"] == "https://example.com/zoe/vram"
+    assert len(written[1]["results"]) == 2
+
+    bad = CliRunner().invoke(app, ["retrieve", "--queries-file", str(queries)])
+    assert bad.exit_code == 1 and "--output" in bad.output
+
+
+def test_eval_retrieval_cli_prints_each_method(indexed_corpus: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tools.run import app
+
+    questions = tmp_path / "questions.json"
+    questions.write_text(
+        json.dumps(
+            {
+                "tune": [
+                    {"query": "How many directed edges in the karate club?", "answer_key": "156 directed"}
+                ],
+                "holdout": [
+                    {
+                        "query": "Which queue feeds the streaming pipeline?",
+                        "relevant_links": ["https://example.com/zoe/streaming"],
+                    }
+                ],
+            }
+        )
+    )
+    result = CliRunner().invoke(app, ["eval-retrieval", "--queries-file", str(questions), "--no-rerank"])
+    assert result.exit_code == 0, result.output
+    for line in ("tune (1 questions)", "holdout (1 questions)", "dense", "sparse", "hybrid"):
+        assert line in result.output
+    assert "hybrid+rerank skipped: no reranker configured" in result.output
+    hybrid_rows = [line.split() for line in result.output.splitlines() if line.strip().startswith("hybrid ")]
+    assert all(row[-1] == "1.000" for row in hybrid_rows)  # the right passage first for both questions
