@@ -161,10 +161,10 @@ def test_an_unreachable_llm_is_a_503_with_the_reason_and_retrieve_keeps_working(
     )
     with serve_in_thread(create_app(rag)) as url:
         for stream in (False, True):
-            response = post(url, "/rag", {"query": "streaming queue", "stream": stream}, headers={})
+            response = post(url, "/rag", {"query": "streaming queue", "stream": stream})
             assert response.status_code == 503
             assert "unavailable" in response.json()["detail"] and "twin" in response.json()["detail"]
-        assert post(url, "/retrieve", {"query": "streaming queue"}, headers={}).status_code == 200
+        assert post(url, "/retrieve", {"query": "streaming queue"}).status_code == 200
 
 
 def test_another_process_is_told_which_service_holds_the_local_store(indexed_corpus: Path) -> None:
