@@ -27,17 +27,10 @@ from llm_engineering.infrastructure.llm.errors import (
     LLMUnavailable,
 )
 from llm_engineering.infrastructure.llm.retry import RetryPolicy
-from llm_engineering.infrastructure.llm.schemas import ChatMessage, LLMResult, LLMUsage
+from llm_engineering.infrastructure.llm.schemas import LLMResult, LLMUsage, Messages, to_wire
 from llm_engineering.settings import get_settings
 
 T = TypeVar("T", bound=BaseModel)
-Messages = Sequence[ChatMessage | dict[str, str]]
-
-
-def _wire(messages: Messages) -> list[dict[str, str]]:
-    return [
-        (m if isinstance(m, ChatMessage) else ChatMessage.model_validate(m)).model_dump() for m in messages
-    ]
 
 
 class LLMClient:
@@ -84,25 +77,26 @@ class LLMClient:
         max_tokens: int | None,
         response_format: dict[str, Any] | None = None,
     ) -> str | None:
-        kwargs: dict[str, Any] = {
-            "model": self.config.model,
-            "messages": messages,
-            "temperature": temperature,
-        }
-        if max_tokens is not None:
-            kwargs["max_tokens"] = max_tokens
-        if response_format is not None:
-            kwargs["response_format"] = response_format
-
-        def send() -> Any:
-            self.usage.add(requests=1)
-            return self.sdk.chat.completions.create(**kwargs)
-
-        completion = self._retry.call(send, f"chat completion with {self.config.model}")
+        kwargs = self._request(messages, temperature, max_tokens, response_format=response_format)
+        completion = self._send(kwargs, f"chat completion with {self.config.model}")
         self._account(completion.usage)
         if not completion.choices:
             return None
         return completion.choices[0].message.content
+
+    def _request(
+        self, messages: list[dict[str, str]], temperature: float, max_tokens: int | None, **extra: Any
+    ) -> dict[str, Any]:
+        kwargs = {"model": self.config.model, "messages": messages, "temperature": temperature}
+        optional = {"max_tokens": max_tokens, **extra}
+        return kwargs | {name: value for name, value in optional.items() if value is not None}
+
+    def _send(self, kwargs: dict[str, Any], what: str) -> Any:
+        def send() -> Any:
+            self.usage.add(requests=1)
+            return self.sdk.chat.completions.create(**kwargs)
+
+        return self._retry.call(send, what)
 
     def _account(self, usage: Any) -> None:
         if usage is None:
@@ -145,7 +139,7 @@ class LLMClient:
         retry_failed: bool,
     ) -> tuple[T, bool]:
         mode = self.config.structured_output
-        wire = _wire(messages)
+        wire = to_wire(messages)
         if mode == "json_object":
             wire = so.with_schema_prompt(wire, response_model)
         response_format = so.response_format(response_model, mode)
@@ -260,7 +254,7 @@ class LLMClient:
         max_tokens: int | None = None,
         use_cache: bool = True,
     ) -> str:
-        wire = _wire(messages)
+        wire = to_wire(messages)
         key = self._key("text", wire, temperature=temperature, max_tokens=max_tokens) if use_cache else None
         if key is not None and self.cache is not None:
             entry = self.cache.get(key)
@@ -283,20 +277,8 @@ class LLMClient:
         self, messages: Messages, *, temperature: float = 0.0, max_tokens: int | None = None
     ) -> Iterator[str]:
         """The answer's text as it arrives (never cached). Retries cover the request, not a broken stream."""
-        kwargs: dict[str, Any] = {
-            "model": self.config.model,
-            "messages": _wire(messages),
-            "temperature": temperature,
-            "stream": True,
-        }
-        if max_tokens is not None:
-            kwargs["max_tokens"] = max_tokens
-
-        def send() -> Any:
-            self.usage.add(requests=1)
-            return self.sdk.chat.completions.create(**kwargs)
-
-        stream = self._retry.call(send, f"streamed chat completion with {self.config.model}")
+        kwargs = self._request(to_wire(messages), temperature, max_tokens, stream=True)
+        stream = self._send(kwargs, f"streamed chat completion with {self.config.model}")
         try:
             for chunk in stream:
                 self._account(getattr(chunk, "usage", None))

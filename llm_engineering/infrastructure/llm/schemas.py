@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field, PrivateAttr
@@ -13,6 +14,16 @@ T = TypeVar("T")
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant"]
     content: str
+
+
+Messages = Sequence[ChatMessage | dict[str, str]]
+
+
+def to_wire(messages: Messages) -> list[dict[str, str]]:
+    """Messages as the API takes them; dicts are validated as ChatMessage first."""
+    return [
+        (m if isinstance(m, ChatMessage) else ChatMessage.model_validate(m)).model_dump() for m in messages
+    ]
 
 
 class LLMResult(BaseModel, Generic[T]):
