@@ -1,5 +1,5 @@
 """Retrieval latency: p50/p95 of POST /retrieve over HTTP and of the retrieval module in process, one after
-the other, with the time of one raw query encoding (the dense embedding) measured in the same run.
+the other (interleaved per query), with the time of one raw query encoding (the dense embedding) measured in the same run.
 
 Needs an indexed feature store (the feature pipeline run once). The service runs in this process on an
 ephemeral loopback port; the teacher LLM is left out (no expansion, no LLM self-query) so that the figures
@@ -51,25 +51,20 @@ def main() -> None:
     retriever.search(queries[0], k=args.k)  # load the models and warm the store before timing anything
 
     model = get_embedding_model()
-    encoding = []
-    for query in queries:
-        start = time.perf_counter()
-        model.encode([query])
-        encoding.append((time.perf_counter() - start) * 1000)
-
-    in_process = []
-    for query in queries:
-        start = time.perf_counter()
-        retriever.search(query, k=args.k)
-        in_process.append((time.perf_counter() - start) * 1000)
-
     service = RagService(
         retriever=retriever, choice=GeneratorChoice(kind="none", location=None, description="not used")
     )
-    over_http = []
+    encoding, in_process, over_http = [], [], []
+    # Interleaved per query, never concurrent: a change of machine load over the run hits all three alike.
     with serve_in_thread(create_app(service)) as url, httpx.Client(base_url=url, timeout=60) as client:
         client.post("/retrieve", json={"query": queries[0], "k": args.k}).raise_for_status()
         for query in queries:
+            start = time.perf_counter()
+            model.encode([query])
+            encoding.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            retriever.search(query, k=args.k)
+            in_process.append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
             client.post("/retrieve", json={"query": query, "k": args.k}).raise_for_status()
             over_http.append((time.perf_counter() - start) * 1000)
