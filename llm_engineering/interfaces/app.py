@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException
@@ -33,9 +34,17 @@ def _sse(event: str, data: Any) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
 
-def create_app(service: RagService | None = None) -> FastAPI:
+def create_app(service: RagService | None = None, on_shutdown: Callable[[], None] | None = None) -> FastAPI:
+    """The app; `on_shutdown` runs when the server stops gracefully (e.g. to release a store note)."""
     settings = get_settings()
-    app = FastAPI(title="LLM Twin inference", version="1.0")
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if on_shutdown is not None:
+            on_shutdown()
+
+    app = FastAPI(title="LLM Twin inference", version="1.0", lifespan=lifespan)
     app.state.service = service
     token = settings.INFERENCE_API_TOKEN.get_secret_value() if settings.INFERENCE_API_TOKEN else None
 

@@ -46,11 +46,13 @@ def serve(
         if settings.QDRANT_DATABASE_HOST != ":memory:":
             local_store = settings.resolve_path(settings.QDRANT_DATABASE_HOST)
             write_holder(local_store, f"the inference service on http://{host}:{port}")
+    # uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown, so the note goes at app shutdown.
+    release = (lambda: clear_holder(local_store)) if local_store is not None else None
     try:
-        uvicorn.run(create_app(), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(on_shutdown=release), host=host, port=port, log_level="info")
     finally:
-        if local_store is not None:
-            clear_holder(local_store)
+        if release is not None:
+            release()
 
 
 @commands.command("call-service")
