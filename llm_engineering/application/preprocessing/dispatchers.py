@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from tqdm import tqdm
 
@@ -79,12 +80,18 @@ class EmbeddingDispatcher:
             "max_input_length": model.max_input_length,
             "sparse_encoder": sparse_encoder.fingerprint,
         }
-        with tqdm(total=len(chunks), desc="Embedding chunks", unit="chunk", disable=None) as progress:
+        # The BM25 encoding (pure Python) runs on its own thread while the model encodes the same slice
+        # (torch releases the GIL), so it adds little to the wall time.
+        with (
+            tqdm(total=len(chunks), desc="Embedding chunks", unit="chunk", disable=None) as progress,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="bm25") as sparse_pool,
+        ):
             for start in range(0, len(order), slice_size):
                 part = [chunks[i] for i in order[start : start + slice_size]]
                 texts = [chunk.content for chunk in part]
+                sparse_future = sparse_pool.submit(sparse_encoder.encode_documents, texts)
                 vectors = model.encode(texts, batch_size=batch_size).tolist()
-                sparse_vectors = sparse_encoder.encode_documents(texts)
+                sparse_vectors = sparse_future.result()
                 yield [
                     EmbeddingHandlerFactory.create_handler(chunk.get_category()).embed(
                         chunk, vector, sparse, model_metadata
