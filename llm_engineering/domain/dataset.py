@@ -22,6 +22,9 @@ class DatasetSampleSource(BaseModel):
     author_full_name: str | None = None
     category: str | None = None
     link: str | None = None
+    # The source text the sample was made from, while the pipeline curates (the chosen-in-extract check);
+    # not a column of the saved datasets.
+    extract: str | None = None
 
 
 class InstructDatasetSample(DatasetSampleSource):

@@ -1,5 +1,119 @@
 """CLI commands of the datasets capability; tools/run.py adds them to the one CLI."""
 
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import typer
 
+from tools.cli_support import fail
+
+if TYPE_CHECKING:
+    from llm_engineering.application.dataset.curation import CurationConfig
+
 commands = typer.Typer()
+
+
+def load_curation_config(path: Path | None) -> CurationConfig:
+    """A YAML of CurationConfig fields, at the top level or under `parameters:`."""
+    import yaml
+    from pydantic import ValidationError
+
+    from llm_engineering.application.dataset.curation import CurationConfig
+
+    if path is None:
+        return CurationConfig()
+    if not path.is_file():
+        fail(f"config file {path} does not exist.")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if isinstance(data, dict) and isinstance(data.get("parameters"), dict):
+        data = data["parameters"]
+    try:
+        return CurationConfig.model_validate(data)
+    except ValidationError as error:
+        fail(f"{path} is not a valid curation config: {error}")
+        raise  # unreachable: fail() exits
+
+
+@commands.command("curate-dataset")
+def curate_dataset(
+    input: Path = typer.Option(
+        ..., "--input", help="JSON Lines: id, instruction, answer (or chosen/rejected)."
+    ),
+    output_dir: Path = typer.Option(..., "--output-dir", help="Receives kept.jsonl and removed.jsonl."),
+    eval: list[Path] = typer.Option(
+        [], "--eval", help="JSON Lines of eval samples to decontaminate against."
+    ),
+    config: Path | None = typer.Option(None, "--config", help="YAML of curation thresholds and switches."),
+) -> None:
+    """Curate a JSON Lines dataset: rule filters, exact and near duplicates, decontamination, optional judge."""
+    from llm_engineering.application.dataset.curation import curate
+    from llm_engineering.application.dataset.curation.jsonl import MalformedLine, read_jsonl, write_results
+    from llm_engineering.infrastructure.llm import LLMClient, LLMNotConfigured
+
+    curation_config = load_curation_config(config)
+    try:
+        items = read_jsonl(input)
+        eval_items = [item for path in eval for item in read_jsonl(path)]
+    except (MalformedLine, FileNotFoundError) as error:
+        fail(str(error))
+    judge_client = None
+    if curation_config.judge:
+        try:
+            judge_client = LLMClient.from_settings()
+        except LLMNotConfigured as error:
+            fail(f"judge=true needs an LLM endpoint. {error}")
+    result = curate(items, curation_config, eval_items, judge_client)
+    kept_path, removed_path = write_results(items, result, output_dir)
+    counts = result.counts()
+    typer.echo(f"Curated {counts['total']} samples: {counts['kept']} kept, {counts['removed']} removed.")
+    for rule, count in counts.items():
+        if rule not in {"kept", "removed", "total"}:
+            typer.echo(f"  {rule:<24}{count}")
+    if result.judge_failures:
+        typer.echo(f"  judge failed on {result.judge_failures} samples (kept)")
+    typer.echo(f"Kept: {kept_path}\nRemoved (with reasons): {removed_path}")
+
+
+@commands.command("generate-datasets")
+def generate_datasets(
+    config: str = typer.Option(..., help="YAML with parameters: author_full_names, dataset_type, ..."),
+    output_dir: Path | None = typer.Option(
+        None, help="Where to save the DatasetDict [default: .data/datasets/<type>]."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Print the prompts, their count and a token estimate; no calls."
+    ),
+    retry_failed: bool = typer.Option(
+        False, "--retry-failed", help="Ask again the prompts that failed for good before."
+    ),
+    cache: bool = typer.Option(
+        True, "--cache/--no-cache", help="Use the LLM answer cache (off: every prompt is paid)."
+    ),
+    show_prompts: int = typer.Option(2, help="With --dry-run: how many prompts to print in full."),
+) -> None:
+    """Generate an instruction or preference dataset from the authors' cleaned texts with a teacher LLM."""
+    from llm_engineering.infrastructure.llm import LLMClient
+    from llm_engineering.infrastructure.llm.config import NOT_CONFIGURED_HELP
+    from tools.commands.dataset_summary import dry_run_prompts, print_generation_summary
+    from tools.pipeline_config import ConfigError, load_config, resolve_config_path
+
+    try:
+        data = load_config(resolve_config_path(config))
+    except ConfigError as error:
+        fail(str(error))
+    if dry_run:
+        dry_run_prompts(data, show_prompts)
+        return
+    if not LLMClient.is_configured():
+        fail(f"{NOT_CONFIGURED_HELP} Or see the prompts without calling anything: --dry-run.")
+    from pipelines.generate_datasets import generate_datasets as pipeline
+    from tools.cli_support import run_pipeline
+
+    parameters: dict = {"use_cache": cache, "retry_failed": retry_failed}
+    if output_dir is not None:
+        parameters["output_dir"] = str(output_dir.expanduser().resolve())
+    dataset_type = (data.get("parameters") or {}).get("dataset_type", "instruction")
+    run = run_pipeline(pipeline, config, f"generate_{dataset_type}_datasets", False, parameters)
+    print_generation_summary(run)

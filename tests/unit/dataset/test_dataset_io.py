@@ -96,3 +96,19 @@ def test_clear_errors(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text('{"train": []}')
     with pytest.raises(ValueError, match="handbook dataset format"):
         load_dataset_dict(tmp_path / "bad.json", "instruct")
+
+
+def test_push_needs_a_dataset_id_and_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    from llm_engineering.application.dataset.building import push_to_hub, to_dataset_dict
+    from llm_engineering.domain.dataset import DatasetType
+    from llm_engineering.settings import get_settings
+
+    monkeypatch.delenv("HUGGINGFACE_ACCESS_TOKEN", raising=False)
+    get_settings.cache_clear()
+    try:
+        dataset_dict = to_dataset_dict([], [], DatasetType.PREFERENCE)
+        assert dataset_dict["test"].column_names[:3] == ["instruction", "chosen", "rejected"]
+        with pytest.raises(ValueError, match="dataset_id.*HUGGINGFACE_ACCESS_TOKEN"):
+            push_to_hub(dataset_dict, "someone/llmtwin")
+    finally:
+        get_settings.cache_clear()

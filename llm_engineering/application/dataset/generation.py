@@ -1,0 +1,127 @@
+"""Asking the teacher for samples: one request per extract, bounded concurrency, every prompt answered or
+counted. The samples keep their extract's document, author, category, link and text."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+
+from loguru import logger
+from pydantic import BaseModel, Field
+
+from llm_engineering.application.dataset.prompting import RESPONSE_MODELS, GenerationPrompt
+from llm_engineering.application.dataset.responses import InstructionAnswerPairs, PreferenceTriples
+from llm_engineering.domain.dataset import DatasetType, InstructDatasetSample, PreferenceDatasetSample
+from llm_engineering.infrastructure.llm import LLMClient
+
+Sample = InstructDatasetSample | PreferenceDatasetSample
+
+
+class SampleSet(BaseModel):
+    dataset_type: DatasetType
+    samples: list[Sample] = Field(default_factory=list)
+
+
+class GenerationReport(BaseModel):
+    samples: SampleSet
+    prompts: int
+    answered: int
+    failed: int
+    from_cache: int
+    failures_by_reason: dict[str, int]
+    failure_examples: list[str]
+    usage: dict
+
+
+class AllPromptsFailed(RuntimeError):
+    """Not one prompt got a valid answer: nothing to make a dataset from."""
+
+
+def sample_id(*parts: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(parts)))
+
+
+def to_samples(prompt: GenerationPrompt, answer: BaseModel, dataset_type: DatasetType) -> list[Sample]:
+    extract = prompt.extract
+    source = {
+        "document_id": extract.document_id,
+        "author_full_name": extract.author_full_name,
+        "category": extract.category,
+        "link": extract.link,
+        "extract": extract.text,
+    }
+    key = (extract.document_id, str(extract.index))
+    if dataset_type == DatasetType.INSTRUCTION:
+        assert isinstance(answer, InstructionAnswerPairs)
+        return [
+            InstructDatasetSample(
+                id=sample_id(*key, p.instruction, p.answer),
+                instruction=p.instruction,
+                answer=p.answer,
+                **source,
+            )
+            for p in answer.instruction_answer_pairs
+        ]
+    assert isinstance(answer, PreferenceTriples)
+    return [
+        PreferenceDatasetSample(
+            id=sample_id(*key, t.instruction, t.extracted_answer),
+            instruction=t.instruction,
+            chosen=t.extracted_answer,
+            rejected=t.generated_answer,
+            **source,
+        )
+        for t in answer.preference_triples
+    ]
+
+
+def generate_samples(
+    prompts: Sequence[GenerationPrompt],
+    dataset_type: DatasetType,
+    client: LLMClient,
+    *,
+    temperature: float = 0.7,
+    max_tokens: int | None = None,
+    use_cache: bool = True,
+    retry_failed: bool = False,
+) -> GenerationReport:
+    """Every prompt's samples; failed prompts are counted with their reasons. Raises AllPromptsFailed
+    when none succeeded."""
+    results = client.structured_many(
+        [prompt.messages for prompt in prompts],
+        RESPONSE_MODELS[dataset_type],
+        temperature=temperature,
+        max_tokens=max_tokens,
+        use_cache=use_cache,
+        retry_failed=retry_failed,
+        progress=f"generating {dataset_type.value} samples",
+    )
+    samples: list[Sample] = []
+    errors = []
+    for prompt, result in zip(prompts, results, strict=True):
+        if result.value is None:
+            errors.append(f"{prompt.extract.document_id}#{prompt.extract.index}: {result.error}")
+        else:
+            samples += to_samples(prompt, result.value, dataset_type)
+    usage = client.usage.summary()
+    report = GenerationReport(
+        samples=SampleSet(dataset_type=dataset_type, samples=samples),
+        prompts=len(prompts),
+        answered=len(prompts) - len(errors),
+        failed=len(errors),
+        from_cache=sum(1 for result in results if result.cached),
+        failures_by_reason=dict(Counter(usage["failures_by_reason"])),
+        failure_examples=errors[:10],
+        usage=usage,
+    )
+    logger.info(
+        f"Generated {len(samples)} {dataset_type.value} samples from {report.answered}/{len(prompts)} prompts "
+        f"({report.from_cache} from the cache); failed: {report.failures_by_reason or 'none'}."
+    )
+    if prompts and not report.answered:
+        raise AllPromptsFailed(
+            f"All {len(prompts)} prompts failed ({report.failures_by_reason}); e.g. {errors[0]}. "
+            "Check the endpoint (OPENAI_BASE_URL, OPENAI_MODEL_ID) and run again: answers are cached."
+        )
+    return report

@@ -1,0 +1,45 @@
+from typing import Annotated
+
+from zenml import get_step_context, step
+
+from llm_engineering.application.dataset.generation import SampleSet, generate_samples
+from llm_engineering.application.dataset.prompting import GenerationPrompts
+from llm_engineering.application.dataset.summaries import count_by_author_and_category
+from llm_engineering.infrastructure.llm import LLMClient
+
+
+@step
+def generate(
+    prompts: GenerationPrompts,
+    temperature: float = 0.7,
+    max_tokens: int | None = None,
+    concurrency: int | None = None,
+    use_cache: bool = True,
+    retry_failed: bool = False,
+) -> Annotated[SampleSet, "generated_samples"]:
+    """Ask the teacher (the configured OpenAI-compatible endpoint) for the samples of every prompt; failed
+    prompts are counted by reason, and the step fails only when none succeeded."""
+    overrides = {"concurrency": concurrency} if concurrency else {}
+    client = LLMClient.from_settings(**overrides)
+    report = generate_samples(
+        prompts.prompts,
+        prompts.dataset_type,
+        client,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        use_cache=use_cache,
+        retry_failed=retry_failed,
+    )
+    metadata = count_by_author_and_category(report.samples.samples)
+    metadata.update(
+        prompts=report.prompts,
+        answered=report.answered,
+        failed=report.failed,
+        from_cache=report.from_cache,
+        failures_by_reason=report.failures_by_reason,
+        failure_examples=report.failure_examples,
+        usage=report.usage,
+        model=client.config.model,
+    )
+    get_step_context().add_output_metadata(output_name="generated_samples", metadata=metadata)
+    return report.samples
