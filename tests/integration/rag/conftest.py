@@ -50,6 +50,17 @@ def build_tiny_cross_encoder(folder: Path) -> Path:
     return folder
 
 
+def run_feature_pipeline(folder: Path, authors: list[str]) -> None:
+    """The real feature pipeline (ZenML, in this process) over the authors' warehouse documents."""
+    import yaml
+
+    from pipelines.feature_engineering import feature_engineering
+
+    config = folder / "features.yaml"
+    config.write_text(yaml.safe_dump({"parameters": {"author_full_names": authors}}), encoding="utf-8")
+    feature_engineering.with_options(config_path=str(config))()
+
+
 @pytest.fixture(scope="session")
 def tiny_cross_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_cross_encoder(tmp_path_factory.mktemp("tiny-cross-encoder"))
@@ -59,7 +70,6 @@ def tiny_cross_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Our small corpus through the real feature pipeline into an embedded warehouse and a Qdrant local store,
     shared by one test module (read-only for its tests)."""
-    from llm_engineering.application.preprocessing.feature_engineering import run_feature_engineering
     from llm_engineering.application.rag.self_query import reset_authors_cache
     from tests.conftest import _reset_all
     from tests.fixtures.rag.corpus import load_corpus
@@ -73,7 +83,7 @@ def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("RERANKING_ENABLED", "false")
         _reset_all()
         reset_authors_cache()
-        run_feature_engineering(load_corpus())
+        run_feature_pipeline(root, load_corpus())
         yield root
         _reset_all()
         reset_authors_cache()
