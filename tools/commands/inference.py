@@ -156,6 +156,7 @@ def retrieve(
     if (query is None) == (queries_file is None):
         fail("pass either --query or --queries-file (with --output).")
     queries = [query] if query is not None else _read_queries(queries_file, output)
+    _require_feature_store()
     retriever = ContextRetriever()
     results = []
     try:
@@ -178,6 +179,19 @@ def retrieve(
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
         typer.echo(f"Wrote the results of {len(results)} queries to {output}")
+
+
+def _require_feature_store() -> None:
+    """Open the store first: a held local store or an empty one fails before any model loads."""
+    from llm_engineering.application.rag.search import searchable_collections
+    from llm_engineering.domain.exceptions import DatabaseConnectionError
+
+    try:
+        collections = searchable_collections()
+    except DatabaseConnectionError as error:
+        fail(str(error))
+    if not collections:
+        fail("the feature store is empty: run `poetry poe run-feature-engineering-pipeline` first.")
 
 
 def _read_queries(path: Path, output: Path | None) -> list[str]:
@@ -210,6 +224,7 @@ def eval_retrieval(
         parts = evaluation.load_questions(queries_file)
     except (FileNotFoundError, ValueError) as error:
         fail(str(error))
+    _require_feature_store()
     config = RetrievalConfig.from_settings()
     fusion = config.fusion
     if tune:
