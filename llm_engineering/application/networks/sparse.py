@@ -20,6 +20,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
+from typing import Literal
 
 import snowballstemmer
 from pydantic import BaseModel, Field
@@ -44,7 +45,7 @@ class SparseEncoderConfig(BaseModel):
     b: float = Field(default=0.75, ge=0, le=1)
     # Measured: 85 indexed terms per chunk on the shared articles at the default chunk sizes.
     avg_doc_length: float = Field(default=85.0, gt=0)
-    language: str = "english"
+    language: Literal["english"] = "english"  # the stop-word list is English only
 
 
 class SparseEncoder:
