@@ -11,6 +11,7 @@ restate the instruction, instructions that mention the extract). Run: `python -m
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 from pathlib import Path
@@ -18,7 +19,8 @@ from pathlib import Path
 from llm_engineering.application.dataset.curation import CurationConfig, CurationItem, curate
 from llm_engineering.application.dataset.curation.text import normalize
 
-DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared/data/handbook/artifacts/instruct_datasets.json"
+SHARED_DIR = Path(os.environ.get("LLM_TWIN_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
+DEFAULT_SOURCE = SHARED_DIR / "data" / "handbook" / "artifacts" / "instruct_datasets.json"
 FAULTS = ("exact_duplicate", "near_duplicate", "contamination", "bad_sample")
 
 

@@ -31,6 +31,9 @@ def run(prompts: int, latency_s: float, concurrency: int) -> float:
     with OpenAICompatibleServer(lambda body: Reply(content=ANSWER, delay_s=latency_s)) as server:
         client = LLMClient(LLMClientConfig(base_url=server.base_url, model="bench", concurrency=concurrency))
         messages = [[ChatMessage(role="user", content=f"Extract number {n}.")] for n in range(prompts)]
+        client.structured(
+            [ChatMessage(role="user", content="warm-up")], InstructionAnswerPairs
+        )  # lazy imports
         started = time.perf_counter()
         results = client.structured_many(messages, InstructionAnswerPairs)
         wall_s = time.perf_counter() - started

@@ -80,7 +80,7 @@ def curate_dataset(
 def generate_datasets(
     config: str = typer.Option(..., help="YAML with parameters: author_full_names, dataset_type, ..."),
     output_dir: Path | None = typer.Option(
-        None, help="Where to save the DatasetDict [default: .data/datasets/<type>]."
+        None, help="Where to save the DatasetDict (default: .data/datasets/<type>)."
     ),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Print the prompts, their count and a token estimate; no calls."
