@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from loguru import logger
 from pydantic import SecretStr
@@ -45,6 +45,17 @@ class Settings(BaseSettings):
     OPENAI_MODEL_ID: str = "gpt-4o-mini"
     OPENAI_API_KEY: SecretStr | None = None
     OPENAI_BASE_URL: str | None = None
+
+    # --- LLM client and dataset generation: structured outputs ("json_schema", or "json_object" for
+    # endpoints without them), per-request timeout, retries, concurrent requests, prices (USD per million
+    # tokens, for the cost in summaries) and the answer cache (an empty value turns the cache off).
+    OPENAI_STRUCTURED_OUTPUT: Literal["json_schema", "json_object"] = "json_schema"
+    OPENAI_TIMEOUT_S: float = 60.0
+    OPENAI_MAX_RETRIES: int = 4
+    OPENAI_CONCURRENCY: int = 4
+    OPENAI_PRICE_PER_1M_INPUT_TOKENS: float | None = None
+    OPENAI_PRICE_PER_1M_OUTPUT_TOKENS: float | None = None
+    LLM_CACHE_DIR: str = str(DEFAULT_DATA_DIR / "llm_cache")
 
     # --- Hugging Face, Comet ML, Opik.
     HUGGINGFACE_ACCESS_TOKEN: SecretStr | None = None

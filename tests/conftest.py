@@ -27,7 +27,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach the hub; the packaged model is used
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DIR = PROJECT_ROOT.parent / "shared"
+SHARED_DIR = Path(os.environ.get("LLM_TWIN_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
 SHARED_PAGES_DIR = SHARED_DIR / "fixtures" / "pages"
 SHARED_WAREHOUSE_DIR = SHARED_DIR / "data" / "handbook" / "data_warehouse_raw_data"
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"

@@ -1,0 +1,1 @@
+"""Instruction and preference datasets: generation from the author's texts, curation, import and export."""
