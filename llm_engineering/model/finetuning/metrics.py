@@ -16,6 +16,7 @@ class SftMetrics(BaseModel):
     train_seconds: float
     tokens_per_s: float
     adapter_dir: str
+    stage_seconds: float = 0.0  # the whole stage: loading, evaluating, training, saving
 
 
 class DpoMetrics(BaseModel):
@@ -29,6 +30,11 @@ class DpoMetrics(BaseModel):
     train_seconds: float
     adapter_dir: str
     reference_model_dir: str  # the merged SFT model: DPO's starting point and its reference
+    stage_seconds: float = 0.0  # the whole stage: merging, loading, training, evaluating, saving
+
+
+class DpoStageResult(BaseModel):
+    metrics: DpoMetrics | None = None  # None: DPO was disabled or there was no preference dataset
 
 
 class TrainingMetrics(BaseModel):
