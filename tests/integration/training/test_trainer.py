@@ -14,16 +14,16 @@ from tests.fixtures.model.data import handbook_files
 TINY_CONFIG = TrainingConfig(
     backend="cpu",
     lora={"r": 8, "alpha": 16, "dropout": 0.0, "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"]},
-    sft=StageSettings(learning_rate=5e-3, max_steps=12, per_device_train_batch_size=4, logging_steps=4),
+    sft=StageSettings(learning_rate=5e-3, max_steps=8, per_device_train_batch_size=4, logging_steps=4),
     dpo={
         "learning_rate": 5e-3,
-        "max_steps": 6,
+        "max_steps": 4,
         "per_device_train_batch_size": 4,
         "logging_steps": 3,
         "beta": 0.1,
     },
     max_length=128,
-    max_train_samples=48,
+    max_train_samples=32,
     max_eval_samples=8,
     min_eval_samples=4,
 )
@@ -49,11 +49,11 @@ def test_sft_lowers_the_eval_loss_and_dpo_trains_on_the_merged_sft_model(trained
     assert metrics.backend == "cpu"
     assert metrics.sft.eval_loss_after < metrics.sft.eval_loss_before
     assert (
-        metrics.sft.train_samples == 48 and metrics.sft.eval_samples == 8 and not metrics.sft.eval_from_train
+        metrics.sft.train_samples == 32 and metrics.sft.eval_samples == 8 and not metrics.sft.eval_from_train
     )
     assert metrics.sft.tokens_per_s > 0 and metrics.sft.train_tokens > 0
     assert metrics.dpo is not None and metrics.dpo.eval_from_train
-    assert metrics.dpo.eval_samples == 4 and metrics.dpo.train_samples == 36  # 10% of 40, at least 4
+    assert metrics.dpo.eval_samples == 4 and metrics.dpo.train_samples == 32  # 4 cut from 40, capped
     assert 0.0 <= metrics.dpo.reward_accuracy <= 1.0
     assert metrics.final_adapter_dir == "dpo_adapter"
     dpo_base = json.loads((trained.output_dir / "dpo_adapter" / "adapter_config.json").read_text())
