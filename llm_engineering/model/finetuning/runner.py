@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -76,11 +78,12 @@ def _seed(job: TrainingJob, backend: Backend) -> None:
 
 
 def run_sft_stage(job: TrainingJob, backend: Backend) -> SftMetrics:
-    report_to = configure_tracking(job.tracking)
     instruct = load_split(job.instruct, INSTRUCT_COLUMNS, job.config, "instruct dataset")
     model, tokenizer, peft_config = load_for_training(job.base_model_path, job.config, backend)
-    return run_sft(model, tokenizer, peft_config, sft_conversations(instruct.train), sft_conversations(instruct.test),
-                   job.config, backend, job.output_dir, report_to, instruct.test_from_train)  # fmt: skip
+    with tracking(job.tracking) as report_to:
+        return run_sft(model, tokenizer, peft_config, sft_conversations(instruct.train),
+                       sft_conversations(instruct.test), job.config, backend, job.output_dir, report_to,
+                       instruct.test_from_train)  # fmt: skip
 
 
 def run_dpo_stage(job: TrainingJob, backend: Backend, sft_adapter: Path) -> DpoMetrics | None:
@@ -90,13 +93,14 @@ def run_dpo_stage(job: TrainingJob, backend: Backend, sft_adapter: Path) -> DpoM
             "DPO skipped: " + ("disabled in the config" if job.preference else "no preference dataset")
         )
         return None
-    report_to = configure_tracking(job.tracking)
     preference = load_split(job.preference, PREFERENCE_COLUMNS, job.config, "preference dataset")
     sft_merged = merge_adapter(job.base_model_path, sft_adapter, job.output_dir / "sft_merged", backend)
     model, tokenizer, _ = load_for_training(str(sft_merged), job.config, backend)
-    return run_dpo(model, tokenizer, lora_config(job.config) if backend != "unsloth" else None,
-                   preference_conversations(preference.train), preference_conversations(preference.test),
-                   job.config, backend, job.output_dir, report_to, preference.test_from_train, sft_merged)  # fmt: skip
+    with tracking(job.tracking) as report_to:
+        return run_dpo(model, tokenizer, lora_config(job.config) if backend != "unsloth" else None,
+                       preference_conversations(preference.train), preference_conversations(preference.test),
+                       job.config, backend, job.output_dir, report_to, preference.test_from_train,
+                       sft_merged)  # fmt: skip
 
 
 def finalize(job: TrainingJob, backend: Backend, sft: SftMetrics, dpo: DpoMetrics | None) -> TrainingMetrics:
@@ -128,23 +132,39 @@ def read_metrics(output_dir: Path) -> TrainingMetrics:
     return TrainingMetrics.model_validate(json.loads((output_dir / METRICS_FILE).read_text(encoding="utf-8")))
 
 
-def configure_tracking(tracking: TrackingSettings) -> str:
-    """Point Comet at the project (online, or an offline folder); the API key comes from the environment."""
-    if tracking.report_to != "comet_ml":
+@contextlib.contextmanager
+def tracking(settings: TrackingSettings) -> Iterator[str]:
+    """The trainer's `report_to` for one stage: Comet (online, or an offline folder) or none.
+
+    Comet's variables are set for the stage only, and its experiment is ended with the stage, so a stage
+    is one experiment and nothing is left running at exit. The API key comes from the environment.
+    """
+    if settings.report_to != "comet_ml":
         logger.info("Experiment tracking off (report_to none): set COMET_API_KEY to log runs to Comet ML")
-        return "none"
-    if tracking.comet_project:
-        os.environ["COMET_PROJECT_NAME"] = tracking.comet_project
-    if tracking.comet_workspace:
-        os.environ["COMET_WORKSPACE"] = tracking.comet_workspace
-    if tracking.comet_offline_dir is not None:
-        tracking.comet_offline_dir.mkdir(parents=True, exist_ok=True)
-        os.environ["COMET_START_ONLINE"] = "false"
-        os.environ["COMET_OFFLINE_DIRECTORY"] = str(tracking.comet_offline_dir)
-        logger.info(f"Comet ML offline: experiments saved under {tracking.comet_offline_dir}")
+        yield "none"
+        return
+    values = {"COMET_PROJECT_NAME": settings.comet_project, "COMET_WORKSPACE": settings.comet_workspace}
+    if settings.comet_offline_dir is not None:
+        settings.comet_offline_dir.mkdir(parents=True, exist_ok=True)
+        values |= {"COMET_START_ONLINE": "false", "COMET_OFFLINE_DIRECTORY": str(settings.comet_offline_dir)}
+        logger.info(f"Comet ML offline: experiments saved under {settings.comet_offline_dir}")
     else:
-        logger.info(f"Comet ML: logging to project {tracking.comet_project}")
-    return "comet_ml"
+        logger.info(f"Comet ML: logging to project {settings.comet_project}")
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update({name: value for name, value in values.items() if value})
+    try:
+        yield "comet_ml"
+    finally:
+        import comet_ml
+
+        experiment = comet_ml.get_running_experiment()
+        if experiment is not None:
+            experiment.end()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _push_adapter(adapter_dir: Path, repo_id: str) -> None:

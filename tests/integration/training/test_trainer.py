@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from llm_engineering.model.finetuning.config import StageSettings, TrainingConfig, TrainingJob
+from llm_engineering.model.finetuning.config import (
+    StageSettings,
+    TrackingSettings,
+    TrainingConfig,
+    TrainingJob,
+)
 from llm_engineering.model.finetuning.runner import read_metrics, run_training
 from tests.fixtures.model.data import handbook_files
 
@@ -38,6 +43,10 @@ def trained(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> T
         output_dir=tmp_path_factory.mktemp("out"),
         instruct=handbook_files(data, "instruct", train=60, test=8),
         preference=handbook_files(data, "preference", train=40, test=0),  # no test split: cut from train
+        # Comet ML offline: the experiment is written to a folder (no key, no network).
+        tracking=TrackingSettings(
+            report_to="comet_ml", comet_project="twin-test", comet_offline_dir=data / "comet"
+        ),
     )
     run_training(job)
     return job
@@ -62,3 +71,5 @@ def test_sft_lowers_the_eval_loss_and_dpo_trains_on_the_merged_sft_model(trained
     assert sft_base["base_model_name_or_path"] == trained.base_model_path
     assert (trained.output_dir / "dpo_adapter" / "adapter_model.safetensors").is_file()
     assert (trained.output_dir / "dpo_adapter" / "tokenizer_config.json").is_file()
+    assert metrics.report_to == "comet_ml"
+    assert list(trained.tracking.comet_offline_dir.glob("*.zip")), "no offline Comet experiment was written"
