@@ -16,6 +16,8 @@ from llm_engineering.model.finetuning.config import (
 from llm_engineering.model.finetuning.runner import read_metrics, run_training
 from tests.fixtures.model.data import handbook_files
 
+pytestmark = pytest.mark.timeout(900)  # real training: minutes on a busy 2-core machine
+
 TINY_CONFIG = TrainingConfig(
     backend="cpu",
     lora={"r": 8, "alpha": 16, "dropout": 0.0, "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"]},
@@ -73,3 +75,21 @@ def test_sft_lowers_the_eval_loss_and_dpo_trains_on_the_merged_sft_model(trained
     assert (trained.output_dir / "dpo_adapter" / "tokenizer_config.json").is_file()
     assert metrics.report_to == "comet_ml"
     assert list(trained.tracking.comet_offline_dir.glob("*.zip")), "no offline Comet experiment was written"
+
+
+def test_a_stage_runs_in_another_python_through_the_job_file(trained: TrainingJob) -> None:
+    """The GPU environment's hand-off: the job as JSON, the stage in a subprocess, its metrics back as JSON."""
+    import sys
+
+    from llm_engineering.model.finetuning.launcher import launch_stage
+    from llm_engineering.model.loading import load_model_for_inference
+
+    job = trained.model_copy(update={"config": trained.config.model_copy(update={"save_merged": True})})
+
+    metrics = launch_stage(job, "finalize", python=sys.executable)
+
+    assert metrics.merged_model_dir == "merged" and metrics.final_adapter_dir == "dpo_adapter"
+    assert (trained.output_dir / "merged" / "model.safetensors").is_file()
+    assert metrics.sft == read_metrics(trained.output_dir).sft
+    _, _, info = load_model_for_inference(trained.output_dir / "merged")
+    assert info.kind == "merged"
