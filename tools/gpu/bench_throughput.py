@@ -107,7 +107,9 @@ class StepTimer:
 
 
 def _tokens(trainer: Any) -> int:
-    return int(getattr(trainer, "_total_train_tokens", 0))
+    """Non-padding tokens trained so far: TRL's own count, else the Trainer's input-token count."""
+    counted = getattr(trainer, "_total_train_tokens", None)
+    return int(counted if counted is not None else trainer.state.num_input_tokens_seen)
 
 
 def _synchronize() -> None:
@@ -164,6 +166,7 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, float]:
                 logging_steps=max(1, args.steps // 4),
                 dataloader_num_workers=0,
                 disable_tqdm=True,
+                include_num_input_tokens_seen="non_padding",
                 seed=0,
             ),  # fmt: skip
             train_dataset=dataset,
