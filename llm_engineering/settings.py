@@ -73,18 +73,47 @@ class Settings(BaseSettings):
     LINKEDIN_USERNAME: str | None = None
     LINKEDIN_PASSWORD: SecretStr | None = None
     USER_AGENT: str = "LLMTwinBot/0.1 (+https://github.com/llm-twin)"
-    CRAWL_MAX_WORKERS: int = 4
+    # Fetching is I/O: the pool may hold many threads; the per-domain limit keeps each site's load polite.
+    CRAWL_MAX_WORKERS: int = 32
     CRAWL_MAX_PER_DOMAIN: int = 2
     CRAWL_TIMEOUT_S: float = 30.0
     CRAWL_MAX_RETRIES: int = 2
     CRAWL_MAX_PAGE_BYTES: int = 5_000_000
     CRAWL_RESPECT_ROBOTS_TXT: bool = True
     SELENIUM_MAX_SCROLLS: int = 20
+    SELENIUM_MAX_WORKERS: int = 2  # headless browsers at work at once (each costs ~100s of MB and a core)
     CHROMEDRIVER_PATH: str | None = None
     CHROMIUM_BINARY: str | None = None
     GITHUB_CLONE_TIMEOUT_S: float = 120.0
     GITHUB_MAX_FILE_BYTES: int = 200_000
     GITHUB_MAX_TOTAL_BYTES: int = 20_000_000
+
+    # --- Inference: the twin's LLM, the RAG service and retrieval.
+    # The twin: an OpenAI-compatible endpoint, or a local model folder; neither: the llm_twin model registry's
+    # production (else newest) version, else the packaged small instruct model.
+    INFERENCE_LLM_BASE_URL: str | None = None
+    INFERENCE_LLM_MODEL_ID: str = "llm_twin"
+    INFERENCE_LLM_API_KEY: SecretStr | None = None
+    INFERENCE_LLM_MODEL_PATH: str | None = None
+    INFERENCE_LLM_TIMEOUT_S: float = 120.0
+    INFERENCE_MAX_NEW_TOKENS: int = 256
+    INFERENCE_TEMPERATURE: float = 0.7
+    INFERENCE_API_HOST: str = "127.0.0.1"
+    INFERENCE_API_PORT: int = 8000
+    INFERENCE_API_TOKEN: SecretStr | None = None
+    INFERENCE_MAX_QUERY_CHARS: int = 4000
+    INFERENCE_MAX_BODY_BYTES: int = 65_536
+    # Retrieval: dense and BM25 candidates fused in Qdrant with weighted reciprocal rank fusion; the
+    # defaults are the best of `poetry poe eval-retrieval --tune` on the tune part of the question set.
+    RETRIEVAL_FUSION: str = "rrf"  # "rrf" (weighted, rank based) or "dbsf" (score based)
+    RETRIEVAL_PREFETCH_LIMIT: int = 40
+    RETRIEVAL_RRF_K: int = 1
+    RETRIEVAL_DENSE_WEIGHT: float = 1.0
+    RETRIEVAL_SPARSE_WEIGHT: float = 1.5
+    RETRIEVAL_EXPAND_TO_N_QUERIES: int = 3
+    RETRIEVAL_SELF_QUERY_LLM: bool = True
+    RERANKING_ENABLED: bool = True
+    RERANKING_CANDIDATES: int = 20
 
     @property
     def uses_mongodb_server(self) -> bool:

@@ -1,9 +1,10 @@
 from zenml import pipeline
 
+from llm_engineering.application.preprocessing.config import FeatureEngineeringConfig
 from steps.feature_engineering import (
-    chunk_and_embed,
+    chunk_embed_and_write,
     clean_documents,
-    load_to_vector_db,
+    commit_documents,
     query_data_warehouse,
 )
 
@@ -11,15 +12,19 @@ from steps.feature_engineering import (
 # No step caching: the steps read the warehouse and the feature store, which change between runs; the
 # pipeline is incremental on its own (unchanged documents are skipped).
 @pipeline(enable_cache=False)
-def feature_engineering(author_full_names: list[str], chunking: dict | None = None) -> None:
-    """Clean, chunk and embed the authors' warehouse documents into Qdrant.
+def feature_engineering(
+    author_full_names: list[str], chunking: dict | None = None, batch_size: int | None = None
+) -> None:
+    """Clean, chunk and embed (dense and BM25 sparse vectors) the authors' warehouse documents into Qdrant.
 
-    `chunking` overrides chunk sizes per category (`{articles: {chunk_size: 200}}`); it is a pipeline
-    parameter because both the change detection and the chunker depend on it.
+    `chunking` overrides chunk sizes per category (`{articles: {chunk_size: 200}}`) and `batch_size` the
+    embedding batch size. They make one typed config, validated here (a bad value fails before any step
+    runs) and passed to the steps that need it.
     """
-    raw_documents, author_ids = query_data_warehouse(author_full_names)
-    cleaned_documents, document_changes = clean_documents(raw_documents, author_ids, chunking=chunking)
+    config = FeatureEngineeringConfig.from_overrides(chunking, batch_size)
+    warehouse_documents = query_data_warehouse(author_full_names)
+    cleaned_documents, document_changes = clean_documents(warehouse_documents, config=config)
     # Writes the embedded chunks to Qdrant while encoding; its artifact is the ids written, by document.
-    embedded_chunks = chunk_and_embed(cleaned_documents, chunking=chunking)
+    written_chunks = chunk_embed_and_write(cleaned_documents, config=config)
     # Then stale chunks out and the cleaned documents in, last (they mark their documents as done).
-    load_to_vector_db(cleaned_documents, embedded_chunks, document_changes)
+    commit_documents(cleaned_documents, written_chunks, document_changes)

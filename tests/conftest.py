@@ -31,6 +31,7 @@ SHARED_DIR = Path(os.environ.get("LLM_TWIN_SHARED_DIR", PROJECT_ROOT.parent / "s
 SHARED_PAGES_DIR = SHARED_DIR / "fixtures" / "pages"
 SHARED_WAREHOUSE_DIR = SHARED_DIR / "data" / "handbook" / "data_warehouse_raw_data"
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+OWN_PAGES_DIR = FIXTURES_DIR / "pages"  # small pages written for the tests, in the shared pages' layout
 
 
 def _reset_all() -> None:

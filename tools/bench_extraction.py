@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -24,9 +25,13 @@ from pathlib import Path
 
 import html2text
 
-from llm_engineering.application.crawlers.extraction import ExtractionError, extract_article
+from llm_engineering.application.extraction import ExtractionError, extract_article
 
-DEFAULT_PAGES_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "pages"
+# ../shared next to the clone, or wherever LLM_TWIN_SHARED_DIR points.
+SHARED_DIR = Path(
+    os.environ.get("LLM_TWIN_SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared")
+)
+DEFAULT_PAGES_DIR = SHARED_DIR / "fixtures" / "pages"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from uuid import UUID
 
 from loguru import logger
 from pymongo.errors import DuplicateKeyError
@@ -49,7 +50,7 @@ def import_from_json(input_dir: Path = DEFAULT_DIR) -> dict[str, int]:
     if not found:
         expected = ", ".join(f"{c.__name__}.json" for c in DOCUMENT_CLASSES)
         raise FileNotFoundError(f"{input_dir} holds none of {expected}.")
-    author_ids: dict[str, str] = {}  # exported user id -> stored user id, where they differ
+    author_ids: dict[str, UUID] = {}  # exported user id -> stored user id, where they differ
     counts = {}
     for document_class in found:  # DOCUMENT_CLASSES lists UserDocument first
         counts[document_class.__name__] = _import_class(document_class, input_dir, author_ids)
@@ -67,28 +68,27 @@ def _read_list(source: Path) -> list:
 
 
 def _import_class(
-    document_class: type[NoSQLBaseDocument], input_dir: Path, author_ids: dict[str, str]
+    document_class: type[NoSQLBaseDocument], input_dir: Path, author_ids: dict[str, UUID]
 ) -> int:
     source = input_dir / f"{document_class.__name__}.json"
     raw = _read_list(source)
-    collection = document_class.collection()
     kept = 0
     for position, data in enumerate(raw):
         try:
-            document = document_class.from_mongo(data).to_mongo()  # validates every field
+            document = document_class.from_mongo(data)  # validates every field
         except Exception as error:
             raise ValueError(f"{source}, document #{position}: {error}") from error
-        if document.get("author_id") in author_ids:
-            document["author_id"] = author_ids[document["author_id"]]
+        stored_author = author_ids.get(str(getattr(document, "author_id", "")))
+        if stored_author is not None:
+            document = document.model_copy(update={"author_id": stored_author})
         try:
-            collection.replace_one({"_id": document["_id"]}, document, upsert=True)
+            document.upsert()
         except DuplicateKeyError:  # same link (or user name) already stored under another id: keep that one
             kept += 1
-            if document_class is UserDocument:
-                stored = collection.find_one(
-                    {"first_name": document["first_name"], "last_name": document["last_name"]}
-                )
-                author_ids[document["_id"]] = stored["_id"]
+            if isinstance(document, UserDocument):
+                stored = UserDocument.find(first_name=document.first_name, last_name=document.last_name)
+                if stored is not None:
+                    author_ids[str(document.id)] = stored.id
             logger.warning(
                 f"{source}, document #{position}: its unique key is stored under another id; kept."
             )

@@ -80,6 +80,15 @@ def print_feature_summary(run: Any) -> None:
                 typer.echo(f"  {step_name} -> {output_name}")
                 for key, value in shown.items():
                     typer.echo(f"      {key}: {_compact(value)}")
+    commit = step_output_metadata(run, "commit_documents", "commit_report")
+    changes = step_output_metadata(run, "clean_documents", "document_changes")
+    rebuilt = ", ".join(changes.get("rebuilt") or []) or "none"
+    typer.echo(
+        f"Feature store: {commit.get('embedded_chunks_written', 0)} chunk(s) written (dense + BM25 vectors), "
+        f"{commit.get('stale_chunks_deleted', 0)} stale chunk(s) deleted, "
+        f"{commit.get('cleaned_documents_written', 0)} cleaned document(s) written, "
+        f"{commit.get('removed_documents_deleted', 0)} removed; collections rebuilt: {rebuilt}."
+    )
 
 
 def _compact(value: Any, nested: bool = False) -> str:

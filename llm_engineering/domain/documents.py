@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC
+from collections.abc import Iterable
 from typing import ClassVar
 
 from pydantic import UUID4, Field
 
 from llm_engineering.domain.base.nosql import Index, NoSQLBaseDocument
+from llm_engineering.domain.content import ArticleContent, DocumentContent, PostContent, RepositoryContent
 from llm_engineering.domain.types import DataCategory
 
 
@@ -35,15 +37,24 @@ class UserDocument(NoSQLBaseDocument):
 
 
 class Document(NoSQLBaseDocument, ABC):
-    """A piece of the author's writing. `link` is unique per collection: one document per URL."""
+    """A piece of the author's writing. `link` is unique per collection: one document per URL.
 
-    content: dict
+    `content` is typed per category (see `llm_engineering.domain.content`); `platform` says where the
+    writing was published ("medium", "substack", "linkedin", "github", a blog's domain, "local")."""
+
+    content: DocumentContent | RepositoryContent
     platform: str
     author_id: UUID4 = Field(alias="author_id")
     author_full_name: str = Field(alias="author_full_name")
 
+    @classmethod
+    def find_existing_links(cls, links: Iterable[str]) -> set[str]:
+        """Which of `links` are already stored in this collection."""
+        return cls.find_existing("link", links)
+
 
 class RepositoryDocument(Document):
+    content: RepositoryContent
     name: str
     link: str
 
@@ -53,6 +64,7 @@ class RepositoryDocument(Document):
 
 
 class PostDocument(Document):
+    content: PostContent
     image: str | None = None
     link: str
 
@@ -62,6 +74,7 @@ class PostDocument(Document):
 
 
 class ArticleDocument(Document):
+    content: ArticleContent
     link: str
 
     class Settings:

@@ -1,4 +1,5 @@
-"""Embedded chunks: a chunk plus its vector, stored in Qdrant collections with a cosine vector index.
+"""Embedded chunks: a chunk plus its vectors, stored per category in Qdrant collections with two named
+vectors: the dense embedding `dense` (cosine) and the sparse BM25 term weights `bm25` (IDF applied by Qdrant).
 
 An embedded chunk keeps its chunk's id (derived from the document id and the chunk's position), so
 re-embedding a document overwrites its points instead of adding new ones.
@@ -9,13 +10,16 @@ from __future__ import annotations
 from abc import ABC
 
 from llm_engineering.domain.chunks import Chunk
+from llm_engineering.domain.sparse import SparseVector
 from llm_engineering.domain.types import DataCategory
 
 
 class EmbeddedChunk(Chunk, ABC):
-    """`metadata` holds the chunk's metadata plus embedding_model_id, embedding_size and max_input_length."""
+    """`metadata` holds the chunk's metadata plus embedding_model_id, embedding_size, max_input_length and
+    sparse_encoder (the fingerprint of the BM25 tokenizer). The vectors are None when read without them."""
 
     embedding: list[float] | None = None
+    sparse_embedding: SparseVector | None = None
 
     @classmethod
     def to_context(cls, chunks: list[EmbeddedChunk]) -> str:

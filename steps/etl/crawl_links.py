@@ -12,17 +12,20 @@ def crawl_links(
     links: list[str],
     max_workers: int | None = None,
     max_per_domain: int | None = None,
+    max_browsers: int | None = None,
     respect_robots_txt: bool | None = None,
     max_retries: int | None = None,
 ) -> Annotated[list[str], "crawled_links"]:
     """Crawl every link into the warehouse. Fails only when every link failed.
 
-    The optional parameters (settable in the YAML config) override the CRAWL_* settings; None keeps them."""
+    The optional parameters (settable in the YAML config) override the CRAWL_* settings (`max_browsers`:
+    SELENIUM_MAX_WORKERS); None keeps them."""
     report = crawl_links_concurrently(
         user,
         links,
         max_workers=max_workers,
         max_per_domain=max_per_domain,
+        max_browsers=max_browsers,
         respect_robots_txt=respect_robots_txt,
         max_retries=max_retries,
     )

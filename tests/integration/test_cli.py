@@ -118,6 +118,7 @@ def test_end_to_end_data_runs_etl_then_features_for_the_demo_author(cli_env: dic
     assert "ETL done: 2 crawled" in result.stdout
     assert "Feature pipeline run" in result.stdout and ": completed" in result.stdout
     assert "per_author: Ada Writer=" in result.stdout and "new: 9" in result.stdout
+    assert "chunk(s) written (dense + BM25 vectors)" in result.stdout and "rebuilt: none." in result.stdout
 
 
 def test_features_for_an_author_not_in_the_warehouse_names_the_author(cli_env: dict[str, str]) -> None:

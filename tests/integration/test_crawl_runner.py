@@ -14,13 +14,14 @@ from loguru import logger
 from llm_engineering.application.crawlers import runner
 from llm_engineering.application.crawlers.base import BaseCrawler, CrawlStatus
 from llm_engineering.application.crawlers.dispatcher import CrawlerDispatcher
+from llm_engineering.application.crawlers.planning import round_robin_by_domain
 from llm_engineering.application.crawlers.runner import (
     DISALLOWED_BY_ROBOTS,
     RETRY_AFTER_MAX_S,
     CrawlReport,
-    _round_robin_by_domain,
     backoff_delay,
     crawl_links,
+    pool_size,
 )
 from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
@@ -145,12 +146,12 @@ def test_unexpected_exceptions_fail_one_link_and_network_ones_are_retried(user: 
 # --- crawler instances ------------------------------------------------------------------------------------
 
 
-class BrowserLikeCrawler(BaseCrawler):
-    """Counts instances and closes, like a Selenium crawler holding one browser per worker."""
+class ThreadBoundCrawler(BaseCrawler):
+    """Counts instances and closes: a light crawler gets one instance per worker thread."""
 
     model = ArticleDocument
     lock = threading.Lock()
-    created: ClassVar[list[BrowserLikeCrawler]] = []
+    created: ClassVar[list[ThreadBoundCrawler]] = []
     closed: ClassVar[int] = 0
 
     def __init__(self) -> None:
@@ -173,8 +174,8 @@ class BrowserLikeCrawler(BaseCrawler):
 
 
 def test_one_crawler_instance_per_worker_thread_reused_and_closed(user: UserDocument) -> None:
-    BrowserLikeCrawler.created, BrowserLikeCrawler.closed = [], 0
-    dispatcher = CrawlerDispatcher.build().register("browser.test", BrowserLikeCrawler)
+    ThreadBoundCrawler.created, ThreadBoundCrawler.closed = [], 0
+    dispatcher = CrawlerDispatcher.build().register("browser.test", ThreadBoundCrawler)
     links = [f"https://browser.test/post/{i}" for i in range(12)]
 
     report = crawl_links(
@@ -182,9 +183,9 @@ def test_one_crawler_instance_per_worker_thread_reused_and_closed(user: UserDocu
     )
 
     assert report.crawled == 12
-    assert 1 <= len(BrowserLikeCrawler.created) <= 3
-    assert sum(len(crawler.links) for crawler in BrowserLikeCrawler.created) == 12
-    assert BrowserLikeCrawler.closed == len(BrowserLikeCrawler.created)
+    assert 1 <= len(ThreadBoundCrawler.created) <= 3
+    assert sum(len(crawler.links) for crawler in ThreadBoundCrawler.created) == 12
+    assert ThreadBoundCrawler.closed == len(ThreadBoundCrawler.created)
 
 
 # --- duplicates, idempotency and the report ---------------------------------------------------------------
@@ -335,6 +336,67 @@ def test_runner_on_a_real_mongodb_server(mongo_server_stores: str) -> None:
 
 def test_links_are_interleaved_across_domains_and_backoff_grows() -> None:
     links = ["https://a.example/1", "https://a.example/2", "https://a.example/3", "https://b.example/1"]
-    assert _round_robin_by_domain(links) == [links[0], links[3], links[1], links[2]]
+    assert round_robin_by_domain(links) == [links[0], links[3], links[1], links[2]]
     delays = [backoff_delay(attempt, base_s=1.0) for attempt in (1, 2, 3)]
     assert 1.0 <= delays[0] <= 2.0 and 2.0 <= delays[1] <= 3.0 and 4.0 <= delays[2] <= 5.0
+
+
+# --- pool sizing and browser limits -------------------------------------------------------------------------
+
+
+def test_the_pool_is_sized_by_the_domains_slots_and_capped() -> None:
+    links = [f"https://a.example/{i}" for i in range(10)] + ["https://b.example/1"]
+    assert pool_size(links, max_workers=32, max_per_domain=2) == 3  # a: 2 slots, b: 1 link
+    assert pool_size(links, max_workers=2, max_per_domain=4) == 2
+    assert pool_size([], max_workers=32, max_per_domain=2) == 1
+
+
+class BrowserPoolCrawler(BaseCrawler):
+    """A crawler that says it drives a browser: the runner must limit how many work at once."""
+
+    model = ArticleDocument
+    uses_browser = True
+    lock = threading.Lock()
+    in_flight = 0
+    max_in_flight = 0
+    instances: ClassVar[list[BrowserPoolCrawler]] = []
+
+    def __init__(self) -> None:
+        type(self).instances.append(self)
+
+    def crawl(self, link: str, user: UserDocument) -> int:
+        cls = type(self)
+        with cls.lock:
+            cls.in_flight += 1
+            cls.max_in_flight = max(cls.max_in_flight, cls.in_flight)
+        time.sleep(0.05)
+        with cls.lock:
+            cls.in_flight -= 1
+        return 0
+
+
+def test_browser_crawlers_share_a_few_instances_across_many_workers(user: UserDocument) -> None:
+    dispatcher = CrawlerDispatcher.build()
+    hosts = [f"http://browser{i}.test" for i in range(6)]
+    for host in hosts:
+        dispatcher.register(host, BrowserPoolCrawler)
+    links = [f"{host}/{i}" for host in hosts for i in range(2)]
+
+    report = crawl_links(
+        user, links, dispatcher, max_workers=12, max_browsers=2, respect_robots_txt=False, **FAST
+    )
+
+    assert report.crawled == 12
+    assert BrowserPoolCrawler.max_in_flight == 2  # 12 workers, never more than two browsers at work
+    assert len(BrowserPoolCrawler.instances) == 2  # and the idle ones are reused, not started per thread
+
+
+def test_bench_crawl_runs_on_loopback_hosts(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from tools import bench_crawl
+
+    monkeypatch.setenv("DATABASE_HOST", str(tmp_path / "warehouse"))
+    with bench_crawl.serve_hosts(2, bench_crawl.load_pages(tmp_path), latency_s=0.0) as origins:
+        assert [origin.split(":")[1] for origin in origins] == ["//127.0.0.1", "//127.0.0.2"]
+        seconds = bench_crawl.run_once(origins, links=4, max_workers=None, max_per_domain=None)
+    assert seconds > 0
+    get_settings.cache_clear()

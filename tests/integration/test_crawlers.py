@@ -28,9 +28,9 @@ from llm_engineering.application.crawlers.local_files import LocalFilesCrawler
 from llm_engineering.domain.documents import ArticleDocument, PostDocument, RepositoryDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError, UnsupportedLinkError
 from llm_engineering.settings import PROJECT_ROOT, get_settings
+from tests.conftest import OWN_PAGES_DIR, SHARED_PAGES_DIR, serve_directory
 
 SAMPLES = PROJECT_ROOT / "samples" / "ada_writer"
-SHARED_PAGES_DIR = PROJECT_ROOT.parent / "shared" / "fixtures" / "pages"
 TIMEOUT_S = 5.0  # the normal timeout: a loaded CI machine must not time out ordinary fetches
 SHORT_TIMEOUT_S = 0.5  # only for the tests of slow and trickling responses
 SLOW_PATHS = frozenset({"/slow", "/trickle"})
@@ -278,14 +278,14 @@ def test_article_crawler_stores_the_main_text_without_boilerplate(
     document = ArticleDocument.find(link=link)
     assert document is not None
     assert document.platform == "127.0.0.1" and document.author_full_name == "Ada Writer"
-    assert {"Title", "Subtitle", "Content", "language"} <= set(document.content)
-    assert document.content["Title"] == "Article /article/boring-pipelines"
-    assert document.content["language"] == "en"
-    assert document.content["Description"] == "Notes on pipelines."
+    assert {"Title", "Subtitle", "Content", "language"} <= set(document.content.model_dump())
+    assert document.content.title == "Article /article/boring-pipelines"
+    assert document.content.language == "en"
+    assert document.content.description == "Notes on pipelines."
     for paragraph in PARAGRAPHS:
-        assert paragraph in document.content["Content"]
+        assert paragraph in document.content.content
     for boilerplate in ("Subscribe now", "Copyright", "About"):
-        assert boilerplate not in document.content["Content"]
+        assert boilerplate not in document.content.content
     assert crawler.extract(link, user).status is CrawlStatus.SKIPPED  # already stored
     assert ArticleDocument.count() == 1
     crawler.close()
@@ -303,9 +303,9 @@ def test_substack_post_comes_out_clean_with_platform_substack(
 
     document = ArticleDocument.find(link=link)
     assert document is not None and document.platform == "substack"
-    assert document.content["Title"] == "Boring Pipelines"
-    assert document.content["Subtitle"] == "Why reruns should change nothing"
-    content = document.content["Content"]
+    assert document.content.title == "Boring Pipelines"
+    assert document.content.subtitle == "Why reruns should change nothing"
+    content = document.content.content
     assert PARAGRAPHS[0] in content and PARAGRAPHS[1] in content
     assert "Subscribe" not in content and "Share this post" not in content
 
@@ -314,7 +314,7 @@ def test_pages_in_other_encodings_are_decoded(site: ScriptedServer, user: UserDo
     for path, title in (("/latin1", "Caf\u00e9 cr\u00e8me"), ("/no-content-type", "Untyped")):
         CustomArticleCrawler().extract(site.url(path), user)
         document = ArticleDocument.find(link=site.url(path))
-        assert document is not None and document.content["Title"] == title
+        assert document is not None and document.content.title == title
 
 
 @pytest.mark.parametrize(
@@ -417,8 +417,8 @@ def test_saved_real_pages_are_stored_with_their_article_text(
     document = ArticleDocument.find(link=link)
     assert document is not None
     title, expected_words = _expected(SHARED_PAGES_DIR / page)
-    assert title.startswith(document.content["Title"]) or document.content["Title"].startswith(title)
-    stored_words = set(re.findall(r"\w+", document.content["Content"]))
+    assert title.startswith(document.content.title) or document.content.title.startswith(title)
+    stored_words = set(re.findall(r"\w+", document.content.content))
     recall = sum(word in stored_words for word in expected_words) / len(expected_words)
     assert recall > 0.9, f"only {recall:.0%} of the article's words were kept"
     if crawler_cls is SubstackCrawler:
@@ -577,15 +577,15 @@ def test_a_folder_of_articles_becomes_one_document_per_file(user: UserDocument) 
     chunking = documents["chunking-text-for-rag.md"]
     assert chunking.link == (SAMPLES / "articles" / "chunking-text-for-rag.md").resolve().as_uri()
     assert chunking.platform == "local"
-    assert chunking.content["Title"] == "Chunking Text for Retrieval, Without the Guesswork"
-    assert chunking.content["Subtitle"] == "A small, testable function beats a clever one"
-    assert "    paragraphs = [p.strip()" in chunking.content["Content"]  # the code block, indented
-    assert not chunking.content["Content"].startswith("# ")  # the title heading is stored apart
+    assert chunking.content.title == "Chunking Text for Retrieval, Without the Guesswork"
+    assert chunking.content.subtitle == "A small, testable function beats a clever one"
+    assert "    paragraphs = [p.strip()" in chunking.content.content  # the code block, indented
+    assert not chunking.content.content.startswith("# ")  # the title heading is stored apart
     html = documents["writing-for-future-you.html"]
-    assert html.content["Title"] == "Writing Documentation for Future You"
-    assert "Explain the why, not the what" in html.content["Content"]
+    assert html.content.title == "Writing Documentation for Future You"
+    assert "Explain the why, not the what" in html.content.content
     for boilerplate in ("Archive", "cookies", "All rights reserved", "Related posts"):
-        assert boilerplate not in html.content["Content"]
+        assert boilerplate not in html.content.content
     assert crawler.extract(link, user).status is CrawlStatus.SKIPPED  # every file already stored
 
 
@@ -600,10 +600,10 @@ def test_a_single_file_by_path_or_file_url(tmp_path: Path, user: UserDocument) -
     assert crawler.extract(markdown.as_uri(), user).documents == 1
 
     stored_note = ArticleDocument.find(link=note.as_uri())
-    assert stored_note is not None and stored_note.content["Title"] == "My notes"
+    assert stored_note is not None and stored_note.content.title == "My notes"
     stored_markdown = ArticleDocument.find(link=markdown.as_uri())
-    assert stored_markdown is not None and stored_markdown.content["Title"] == "A section"
-    assert stored_markdown.content["Content"].startswith("Intro paragraph")
+    assert stored_markdown is not None and stored_markdown.content.title == "A section"
+    assert stored_markdown.content.content.startswith("Intro paragraph")
 
 
 def test_a_folder_with_an_unparseable_file_is_skipped_on_the_second_run(
@@ -657,11 +657,11 @@ def test_linkedin_export_csv_becomes_posts(user: UserDocument) -> None:
     posts = {post.link: post for post in PostDocument.bulk_find()}
     assert len(posts) == 5 and all(post.platform == "linkedin" for post in posts.values())
     multi_line = posts["https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7300000000000000005"]
-    assert multi_line.content["Content"].startswith("Three habits that made my data pipelines boring")
-    assert "\n\n1. Every record has a natural key" in multi_line.content["Content"]
-    assert multi_line.content["Date"] == "2026-03-02 08:14:51" and multi_line.image is None
+    assert multi_line.content.content.startswith("Three habits that made my data pipelines boring")
+    assert "\n\n1. Every record has a natural key" in multi_line.content.content
+    assert multi_line.content.date == "2026-03-02 08:14:51" and multi_line.image is None
     quoted = posts["https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7300000000000000004"]
-    assert 'My answer: "because it tells me' in quoted.content["Content"]
+    assert 'My answer: "because it tells me' in quoted.content.content
     with_image = posts["https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7300000000000000002"]
     assert with_image.image == "https://media.licdn.example/ada-writer/docs-letter.png"
     assert crawler.extract(link, user).status is CrawlStatus.SKIPPED
@@ -685,10 +685,10 @@ def test_linkedin_export_quirks(tmp_path: Path, user: UserDocument) -> None:
     assert result.documents == 2
     assert result.extra == {"empty_rows": 1, "duplicate_rows": 1}
     wrapped = PostDocument.find(link="https://li.example/1")
-    assert wrapped is not None and wrapped.content["Content"] == 'Wrapped post with "inner" quotes.'
+    assert wrapped is not None and wrapped.content.content == 'Wrapped post with "inner" quotes.'
     unlinked = [post for post in PostDocument.bulk_find() if post.link != "https://li.example/1"]
     assert unlinked[0].link.startswith(csv_path.as_uri() + "#post-")
-    assert unlinked[0].content["Content"] == "A post without its link,\nover two lines."
+    assert unlinked[0].content.content == "A post without its link,\nover two lines."
     assert LinkedInExportCrawler().extract(str(csv_path), user).status is CrawlStatus.SKIPPED
 
 
@@ -703,14 +703,45 @@ def test_markdown_titles_ignore_code_comments_and_read_front_matter(tmp_path: Pa
     from llm_engineering.application.crawlers.local_files import parse_markdown
 
     code_first = "```bash\n# not a title\necho hi\n```\n\n## Real title\n\nText.\n"
-    assert parse_markdown(code_first, tmp_path / "x.md")["Title"] == "Real title"
+    assert parse_markdown(code_first, tmp_path / "x.md").content.title == "Real title"
     thematic_break = "---\nJust a rule, then text.\n---\n\nMore text.\n"
     parsed = parse_markdown(thematic_break, tmp_path / "rule-then-text.md")
-    assert parsed["Title"] == "Rule then text" and parsed["Content"].startswith("---")
+    assert parsed.content.title == "Rule then text" and parsed.content.content.startswith("---")
     front = "---\ntitle: From front matter\nplatform: substack\n---\n# From front matter\n\nBody.\n"
     parsed = parse_markdown(front, tmp_path / "x.md")
-    assert (parsed["Title"], parsed["Content"], parsed["_platform"]) == (
+    assert (parsed.content.title, parsed.content.content, parsed.platform) == (
         "From front matter",
         "Body.",
         "substack",
     )
+
+
+@pytest.mark.parametrize(
+    ("page", "crawler_cls", "platform"),
+    [
+        ("own/blog-post", CustomArticleCrawler, "127.0.0.1"),
+        ("own/medium-story", CustomArticleCrawler, "127.0.0.1"),
+        ("own/substack-post", SubstackCrawler, "substack"),
+    ],
+)
+def test_own_saved_pages_are_stored_with_their_article_text(
+    user: UserDocument, page: str, crawler_cls: type[CustomArticleCrawler], platform: str
+) -> None:
+    """The crawl of saved pages on any clone: small pages written for the tests, served over HTTP."""
+    server, base_url = serve_directory(OWN_PAGES_DIR)
+    try:
+        link = f"{base_url}/{page}/source.html"
+        dispatcher = CrawlerDispatcher.build().register(f"{base_url}/own/substack-post", SubstackCrawler)
+        crawler = dispatcher.get_crawler(link)
+        assert type(crawler) is crawler_cls
+        assert crawler.extract(link, user).status is CrawlStatus.CRAWLED
+    finally:
+        server.shutdown()
+    document = ArticleDocument.find(link=link)
+    assert document is not None and document.platform == platform
+    title, expected_words = _expected(OWN_PAGES_DIR / page)
+    assert document.content.title == title
+    stored_words = re.findall(r"\w+", document.content.content)
+    assert set(expected_words) <= set(stored_words)
+    for boilerplate in ("cookies", "Subscribe", "Related posts", "comments", "Sign in", "Share"):
+        assert boilerplate not in document.content.content

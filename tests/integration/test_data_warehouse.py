@@ -64,3 +64,43 @@ def test_bad_files_are_clear_errors(stores, tmp_path: Path, text: str, message: 
 def test_a_folder_without_export_files_is_a_clear_error(stores, tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="holds none of UserDocument.json"):
         import_from_json(tmp_path)
+
+
+def test_the_handbook_export_round_trips_json_equal(
+    stores, shared_warehouse_dir: Path, tmp_path: Path
+) -> None:
+    """The real export (76 articles, two authors; some without `language`, some with a null subtitle) goes
+    through the typed content models and comes back as the same JSON, file by file."""
+    import_from_json(shared_warehouse_dir)
+    export_to_json(tmp_path / "out")
+    for source in sorted(shared_warehouse_dir.glob("*.json")):
+        original = json.loads(source.read_text(encoding="utf-8"))
+        exported = json.loads((tmp_path / "out" / source.name).read_text(encoding="utf-8"))
+        assert sorted(exported, key=lambda d: d["_id"]) == sorted(original, key=lambda d: d["_id"]), (
+            source.name
+        )
+
+
+def test_posts_and_repositories_round_trip_with_their_own_keys(stores, tmp_path: Path) -> None:
+    user_id = str(uuid.uuid4())
+    source = write_export(tmp_path / "in", user_id, ["https://e.com/1"])
+    common = {"author_id": user_id, "author_full_name": "Ada Writer"}
+    posts = [
+        {"_id": str(uuid.uuid4()), "content": {"Content": "A post", "Date": "2026-01-02", "SharedUrl": "u"},
+         "platform": "linkedin", "image": None, "link": "https://e.com/p/1", **common},
+        {"_id": str(uuid.uuid4()), "content": {"Content": "Older", "Comment": "kept as stored"},
+         "platform": "linkedin", "image": "https://e.com/i.png", "link": "https://e.com/p/2", **common},
+    ]  # fmt: skip
+    repositories = [
+        {"_id": str(uuid.uuid4()), "content": {"README.md": "# r\n", "src/a.py": "x = 1\n"}, "name": "r",
+         "platform": "github", "link": "https://github.com/ada/r.git", **common},
+    ]  # fmt: skip
+    (source / "PostDocument.json").write_text(json.dumps(posts))
+    (source / "RepositoryDocument.json").write_text(json.dumps(repositories))
+
+    import_from_json(source)
+    export_to_json(tmp_path / "out")
+
+    for name, original in (("PostDocument", posts), ("RepositoryDocument", repositories)):
+        exported = json.loads((tmp_path / "out" / f"{name}.json").read_text())
+        assert sorted(exported, key=lambda d: d["_id"]) == sorted(original, key=lambda d: d["_id"])

@@ -45,13 +45,13 @@ def test_etl_crawls_reports_failures_and_is_idempotent(stores, site: str) -> Non
 
     user = UserDocument.find(first_name="Ada", last_name="Writer")
     articles = ArticleDocument.bulk_find(author_id=user.id)
-    assert {a.content["Title"] for a in articles} == {
+    assert {a.content.title for a in articles} == {
         "Why I write every morning",
         "Small models, sharp tools",
     }
     first = next(a for a in articles if a.link.endswith("first-post.html"))
-    assert "three hundred words" in first.content["Content"]
-    assert "cookies" not in first.content["Content"] and "Privacy" not in first.content["Content"]
+    assert "three hundred words" in first.content.content
+    assert "cookies" not in first.content.content and "Privacy" not in first.content.content
     posts_before = PostDocument.count(author_id=user.id)
     assert posts_before > 0
 

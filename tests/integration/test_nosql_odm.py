@@ -7,6 +7,7 @@ import pytest
 from pymongo.errors import DuplicateKeyError
 
 from llm_engineering.domain.base.nosql import OnConflict
+from llm_engineering.domain.content import ArticleContent
 from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
 
 
@@ -74,10 +75,10 @@ def test_saving_an_existing_link_never_makes_a_second_document(warehouse: str) -
     original = make_article(user, "https://example.com/a", title="first").save()
 
     kept = make_article(user, "https://example.com/a", title="second").save()  # default: keep the stored one
-    assert kept.id == original.id and kept.content["Title"] == "first"
+    assert kept.id == original.id and kept.content.title == "first"
 
     updated = make_article(user, "https://example.com/a", title="third").save(on_conflict="update")
-    assert updated.id == original.id and updated.content["Title"] == "third"
+    assert updated.id == original.id and updated.content.title == "third"
     assert ArticleDocument.count() == 1
 
     with pytest.raises(DuplicateKeyError):
@@ -104,7 +105,7 @@ def test_bulk_insert_update_overwrites_stored_documents(warehouse: str) -> None:
         on_conflict=OnConflict.UPDATE,
     )
     assert inserted == 1
-    assert ArticleDocument.find(link="https://example.com/1").content["Title"] == "new"
+    assert ArticleDocument.find(link="https://example.com/1").content.title == "new"
 
 
 def test_find_and_bulk_find_filter_by_uuid(warehouse: str) -> None:
@@ -133,3 +134,25 @@ def test_split_full_name() -> None:
     assert UserDocument.split_full_name("Ada") == ("Ada", "")
     with pytest.raises(ValueError):
         UserDocument.split_full_name("   ")
+
+
+def test_find_existing_links_reads_only_stored_links(warehouse: str) -> None:
+    user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    make_article(user, "https://example.com/1").save()
+    make_article(user, "https://example.com/2").save()
+    asked = ["https://example.com/2", "https://example.com/3", "https://example.com/2"]
+    assert ArticleDocument.find_existing_links(asked) == {"https://example.com/2"}
+    assert ArticleDocument.find_existing_links([]) == set()
+    assert PostDocument.find_existing_links(asked) == set()
+
+
+def test_upsert_replaces_by_id_and_refuses_a_stored_link_under_another_id(warehouse: str) -> None:
+    user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    article = make_article(user, "https://example.com/1", title="first")
+    article.upsert()
+    article.model_copy(update={"content": ArticleContent(title="second", content="Body")}).upsert()
+    stored = ArticleDocument.find(id=article.id)
+    assert ArticleDocument.count() == 1 and stored is not None and stored.content.title == "second"
+    with pytest.raises(DuplicateKeyError):
+        make_article(user, "https://example.com/1").upsert()  # a new id, the same link
+    assert ArticleDocument.count() == 1

@@ -23,14 +23,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from loguru import logger
 
-from llm_engineering.application.crawlers import selenium_base
 from llm_engineering.application.crawlers.linkedin import LinkedInCrawler
 from llm_engineering.application.crawlers.medium import MediumCrawler
-from llm_engineering.application.crawlers.selenium_base import (
-    INSTALL_HINT,
-    find_chromedriver,
-    find_chromium_binary,
-)
+from llm_engineering.application.fetching import browser
+from llm_engineering.application.fetching.browser import INSTALL_HINT, find_chromedriver, find_chromium_binary
 from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError, ImproperlyConfigured
 from llm_engineering.settings import get_settings
@@ -137,11 +133,11 @@ def test_medium_story_is_stored_without_page_chrome(
     assert document is not None
     assert document.platform == "medium" and document.author_full_name == "Jane Doe"
     content = document.content
-    assert set(content) == {"Title", "Subtitle", "Content", "language"}
-    assert content["Title"] == "Idempotent ETL in practice"
-    assert content["Subtitle"] == "Why re-running a pipeline must change nothing"
-    assert content["language"] == "en"
-    text = content["Content"]
+    assert set(content.model_dump()) == {"Title", "Subtitle", "Content", "language"}
+    assert content.title == "Idempotent ETL in practice"
+    assert content.subtitle == "Why re-running a pipeline must change nothing"
+    assert content.language == "en"
+    text = content.content
     assert text.startswith(FIRST_PARAGRAPH)
     for kept in ("Unique keys", 'create_index("link", unique=True)', "deterministic ids for chunks"):
         assert kept in text
@@ -156,7 +152,7 @@ def test_medium_story_is_stored_without_page_chrome(
 def test_one_browser_serves_many_links(medium_crawler: MediumCrawler, site: str, user: UserDocument) -> None:
     assert medium_crawler.crawl(f"{site}/story.html", user) == 1
     assert medium_crawler.crawl(f"{site}/second.html", user) == 1
-    assert ArticleDocument.find(link=f"{site}/second.html").content["Title"] == "Chunking without tears"
+    assert ArticleDocument.find(link=f"{site}/second.html").content.title == "Chunking without tears"
     assert medium_crawler.driver_starts == 1  # the module's crawler never started a second browser
 
 
@@ -176,7 +172,7 @@ def test_scrolling_until_the_page_stops_growing(
     assert "Lazy paragraph 3 arrived after scrolling." in medium_crawler.driver.page_source
 
     assert medium_crawler.crawl(link, user) == 1  # loads again, scrolls to the end, then extracts
-    text = ArticleDocument.find(link=link).content["Content"]
+    text = ArticleDocument.find(link=link).content.content
     assert "Lazy paragraph 1 arrived after scrolling." in text
     assert "Lazy paragraph 3 arrived after scrolling." in text
 
@@ -283,12 +279,12 @@ def test_real_medium_pages(
     assert medium_crawler.crawl(link, user) == 1
 
     content = ArticleDocument.find(link=link).content
-    assert content["Title"] == title
-    assert content["Subtitle"] == subtitle
-    assert content["language"] == "en"
-    assert first_words in content["Content"][: len(first_words) + 40]  # the story's first paragraph leads
+    assert content.title == title
+    assert content.subtitle == subtitle
+    assert content.language == "en"
+    assert first_words in content.content[: len(first_words) + 40]  # the story's first paragraph leads
     for chrome in SHARED_MEDIUM_CHROME[page]:
-        assert chrome not in content["Content"], chrome
+        assert chrome not in content.content, chrome
 
 
 # --- driver discovery ---------------------------------------------------------------------------------------
@@ -305,8 +301,8 @@ def test_offline_autoinstall_becomes_a_clear_configuration_error(monkeypatch: py
     def offline_install() -> str:
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
-    monkeypatch.setattr(selenium_base.shutil, "which", lambda *args, **kwargs: None)
-    monkeypatch.setattr(selenium_base, "_CHROMEDRIVER_FALLBACKS", ())
+    monkeypatch.setattr(browser.shutil, "which", lambda *args, **kwargs: None)
+    monkeypatch.setattr(browser, "_CHROMEDRIVER_FALLBACKS", ())
     monkeypatch.setattr(chromedriver_autoinstaller, "install", offline_install)
     with pytest.raises(ImproperlyConfigured) as error:
         find_chromedriver(None)
@@ -499,11 +495,13 @@ def test_linkedin_login_then_posts_of_a_post_page_and_a_profile(
     assert sorted(posts) == [feed + f"72000000000000000{i:02d}" for i in (1, 2)] + [
         feed + f"720000000000000010{i}" for i in (1, 2)
     ]
-    assert posts[feed + "7200000000000000002"].content == {"Content": "Post number 2 #mlops"}
+    assert posts[feed + "7200000000000000002"].content.model_dump() == {"Content": "Post number 2 #mlops"}
     assert posts[feed + "7200000000000000002"].image == "https://media.example.com/7200000000000000002.jpg"
-    assert posts[feed + "7200000000000000102"].content == {"Content": "Older post 2"}  # loaded on scroll
+    assert posts[feed + "7200000000000000102"].content.model_dump() == {
+        "Content": "Older post 2"
+    }  # loaded on scroll
     assert all(
-        post.platform == "linkedin" and "Nice one" not in post.content["Content"] for post in posts.values()
+        post.platform == "linkedin" and "Nice one" not in post.content.content for post in posts.values()
     )
     assert linkedin_crawler.already_stored(
         "https://www.linkedin.com/posts/jane_x-activity-7200000000000000002-Ab"
@@ -526,5 +524,5 @@ def test_linkedin_public_post_page_needs_no_login(
     assert linkedin_crawler.crawl(link, user) == 1
     (post,) = PostDocument.bulk_find(author_id=str(user.id))
     assert post.link == "https://www.linkedin.com/feed/update/urn:li:activity:7463608443963318272"
-    assert post.content["Content"].startswith("Looking for a tool that builds relationships")
-    assert "Ryan Companies" not in post.content["Content"]
+    assert post.content.content.startswith("Looking for a tool that builds relationships")
+    assert "Ryan Companies" not in post.content.content

@@ -139,8 +139,10 @@ def test_yaml_overrides_replace_only_the_given_fields() -> None:
         config.chunking["posts"].chunk_overlap == FeatureEngineeringConfig().chunking["posts"].chunk_overlap
     )
     assert config.batch_size == 8
-    assert config.fingerprint("posts", "m") != FeatureEngineeringConfig().fingerprint("posts", "m")
-    assert config.fingerprint("articles", "m") == FeatureEngineeringConfig().fingerprint("articles", "m")
+    default = FeatureEngineeringConfig()
+    assert config.fingerprint("posts", "m", "s") != default.fingerprint("posts", "m", "s")
+    assert config.fingerprint("articles", "m", "s") == default.fingerprint("articles", "m", "s")
+    assert default.fingerprint("articles", "m", "s") != default.fingerprint("articles", "m", "other")
 
 
 def cleaned_article(content: str, author_id: uuid.UUID | None = None) -> CleanedArticleDocument:

@@ -7,17 +7,17 @@ where that folder is absent) and hold the measured quality.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
-from llm_engineering.application.crawlers.extraction import (
+from llm_engineering.application.extraction import (
     ExtractedArticle,
     ExtractionError,
     extract_article,
     extract_medium_article,
     extract_substack_article,
 )
+from tests.conftest import OWN_PAGES_DIR, SHARED_PAGES_DIR
 
 PARAGRAPH_1 = (
     "Vector databases store embeddings next to their payloads, which lets a retrieval step filter by author "
@@ -275,7 +275,7 @@ def test_deeply_nested_markup_does_not_break_extraction() -> None:
 # Benchmark over the saved real pages (shared fixtures; not in the repository)
 # ---------------------------------------------------------------------------------------------------------
 
-PAGES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "pages"
+PAGES_DIR = SHARED_PAGES_DIR
 
 # Mean bag-of-words F1 against the reference article text, measured 0.986 (blog), 0.995 (medium) and
 # 0.989 (substack) with python -m tools.bench_extraction; the thresholds leave a margin for changes.
@@ -308,3 +308,17 @@ def test_benchmark_pages_without_full_text_pass_their_checks(benchmark) -> None:
         assert "ExtractionError" not in page.check, (page.file, page.check)
         assert "MISS" not in page.check, (page.file, page.check)
         assert page.seconds < 1.0, (page.file, page.seconds)
+
+
+def test_own_saved_pages_are_extracted_on_any_clone() -> None:
+    """Pages written for the tests (a blog, Medium and Substack markup) in the shared pages' layout: the
+    extraction is checked on a fresh clone too, where ../shared is absent."""
+    from tools.bench_extraction import run_benchmark
+
+    result = run_benchmark(OWN_PAGES_DIR)
+
+    assert {page.category for page in result.scored} == {"blog", "medium", "substack"}
+    for page in result.scored:
+        assert page.ours is not None and page.baseline is not None
+        assert page.ours.f1 >= 0.95, (page.file, page.ours)
+        assert page.ours.f1 > page.baseline.f1 + 0.1, (page.file, page.ours, page.baseline)

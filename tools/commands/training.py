@@ -1,5 +1,59 @@
 """CLI commands of the training capability; tools/run.py adds them to the one CLI."""
 
+from __future__ import annotations
+
+from typing import Any
+
 import typer
 
+from tools.cli_support import fail, run_pipeline
+
 commands = typer.Typer()
+
+DEFAULT_TRAINING_CONFIG = "configs/training.yaml"
+
+
+@commands.command()
+def train(
+    config: str = typer.Option(
+        DEFAULT_TRAINING_CONFIG, help="YAML with parameters: datasets and `training:`."
+    ),
+    instruct_dataset: str | None = typer.Option(
+        None, help="Instruction dataset: a save_to_disk folder, a handbook JSON file or a Hub id."
+    ),
+    preference_dataset: str | None = typer.Option(None, help="Preference dataset (same forms)."),
+    output_dir: str | None = typer.Option(None, help="Output folder [default: .data/training/<run name>]."),
+) -> None:
+    """Fine-tune the twin: SFT then DPO with LoRA (the `training` pipeline); registers an `llm_twin` version."""
+    from pipelines.training import training
+
+    overrides = {
+        name: value
+        for name, value in {
+            "instruct_dataset": instruct_dataset,
+            "preference_dataset": preference_dataset,
+            "output_dir": output_dir,
+        }.items()
+        if value is not None
+    }
+    run = run_pipeline(training, config, "training", cache=False, parameters=overrides or None)
+    typer.echo(training_summary(run))
+
+
+def training_summary(run: Any) -> str:
+    """The run's one-line summary, read back from ZenML (the model version and its metadata)."""
+    from zenml.client import Client
+
+    run = Client().get_pipeline_run(run.id)
+    version = run.model_version
+    if version is None:
+        fail(f"run '{run.name}' is linked to no model version")
+    metadata = version.run_metadata
+    accuracy = metadata.get("dpo_reward_accuracy")
+    return (
+        f"training done: sft_eval_loss_before={metadata['sft_eval_loss_before']:.4f} "
+        f"sft_eval_loss_after={metadata['sft_eval_loss_after']:.4f} "
+        f"dpo_reward_accuracy={'n/a' if accuracy is None else f'{accuracy:.4f}'} "
+        f"tokens_per_s={metadata['tokens_per_s']:.1f} backend={metadata['backend']} "
+        f"adapter_dir={metadata['adapter_dir']} model_version={version.number}"
+    )

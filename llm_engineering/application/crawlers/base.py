@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from loguru import logger
@@ -44,6 +44,25 @@ def link_domain(link: str) -> str:
     return (parts.hostname or "unknown").removeprefix("www.")
 
 
+class NotesMixin:
+    """Lets a crawler attach counts (skipped files, empty rows) to the CrawlResult of the link it crawled.
+
+    Each crawler instance serves one thread at a time (the runner keeps one per worker), so `notes` is safe.
+    """
+
+    @property
+    def notes(self) -> dict[str, Any]:
+        """The notes of the link being crawled (empty before the first one, also when `crawl` is called
+        directly)."""
+        return self.__dict__.setdefault("_notes", {})
+
+    def extract(self, link: str, user: UserDocument) -> CrawlResult:
+        self.__dict__["_notes"] = {}
+        result = super().extract(link, user)  # type: ignore[misc]
+        result.extra.update(self.notes)
+        return result
+
+
 class BaseCrawler(ABC):
     """Crawls one kind of source into documents of `model`.
 
@@ -53,6 +72,8 @@ class BaseCrawler(ABC):
     """
 
     model: ClassVar[type[NoSQLBaseDocument]]
+    # A crawler that drives a browser: the runner limits how many work at once (SELENIUM_MAX_WORKERS).
+    uses_browser: ClassVar[bool] = False
 
     @property
     def name(self) -> str:

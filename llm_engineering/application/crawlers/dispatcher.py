@@ -22,12 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 from llm_engineering.application.crawlers.base import BaseCrawler
 from llm_engineering.application.crawlers.custom_article import CustomArticleCrawler, SubstackCrawler
 from llm_engineering.application.crawlers.linkedin_export import LinkedInExportCrawler
-from llm_engineering.application.crawlers.local_files import (
-    LocalFilesCrawler,
-    file_link,
-    is_file_link,
-    to_local_path,
-)
+from llm_engineering.application.crawlers.local_files import LocalFilesCrawler
+from llm_engineering.application.fetching.local import file_link, is_file_link, to_local_path
 from llm_engineering.domain.exceptions import UnsupportedLinkError
 
 WEB_SCHEMES = frozenset({"http", "https"})

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from loguru import logger
 
-from llm_engineering.application.crawlers.base import BaseCrawler
-from llm_engineering.application.crawlers.local_files import NotesMixin
+from llm_engineering.application.crawlers.base import BaseCrawler, NotesMixin
+from llm_engineering.domain.content import RepositoryContent
 from llm_engineering.domain.documents import RepositoryDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
 from llm_engineering.infrastructure.redaction import mask_uri, redact, strip_credentials
@@ -48,7 +48,7 @@ _NETWORK_MARKERS = (
 
 
 @dataclass
-class RepositoryContent:
+class RepositoryFiles:
     files: dict[str, str] = field(default_factory=dict)
     total_bytes: int = 0
     skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> relative paths
@@ -148,9 +148,9 @@ def _read_text(path: Path, max_file_bytes: int) -> tuple[str | None, str | None]
         return None, "binary"
 
 
-def read_repository(root: Path, *, max_file_bytes: int, max_total_bytes: int) -> RepositoryContent:
+def read_repository(root: Path, *, max_file_bytes: int, max_total_bytes: int) -> RepositoryFiles:
     """Every text file under `root`, in sorted path order, until `max_total_bytes` of text is read."""
-    result = RepositoryContent()
+    result = RepositoryFiles()
     for directory, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_DIRS)  # prune: never descend into them
         for filename in sorted(filenames):
@@ -210,7 +210,7 @@ class GithubCrawler(NotesMixin, BaseCrawler):
             )
         self._report_skipped(link, content)
         document = RepositoryDocument(
-            content=content.files,
+            content=RepositoryContent(content.files),
             name=repository_name(link),
             link=self.document_link(link),
             platform="github",
@@ -220,7 +220,7 @@ class GithubCrawler(NotesMixin, BaseCrawler):
         stored = document.save()
         return int(stored.id == document.id)  # another id: stored meanwhile by another worker, kept as is
 
-    def _report_skipped(self, link: str, content: RepositoryContent) -> None:
+    def _report_skipped(self, link: str, content: RepositoryFiles) -> None:
         summary = content.skipped_summary()
         self.notes.update(files=len(content.files), text_bytes=content.total_bytes, skipped=summary)
         if summary:

@@ -14,8 +14,9 @@ from typing import ClassVar
 
 from loguru import logger
 
-from llm_engineering.application.crawlers.base import BaseCrawler
-from llm_engineering.application.crawlers.local_files import NotesMixin, file_link, to_local_path
+from llm_engineering.application.crawlers.base import BaseCrawler, NotesMixin
+from llm_engineering.application.fetching.local import file_link, to_local_path
+from llm_engineering.domain.content import PostContent
 from llm_engineering.domain.documents import PostDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
 
@@ -128,7 +129,7 @@ class LinkedInExportCrawler(NotesMixin, BaseCrawler):
         if not path.is_file():
             return False  # crawl() says what is wrong
         links = [post.link for post in parse_shares_csv(path).posts]
-        return bool(links) and self.model.count(link={"$in": links}) == len(links)
+        return bool(links) and len(self.model.find_existing_links(links)) == len(set(links))
 
     def crawl(self, link: str, user: UserDocument) -> int:
         path = to_local_path(link)
@@ -148,11 +149,9 @@ class LinkedInExportCrawler(NotesMixin, BaseCrawler):
 
     @staticmethod
     def _document(post: ExportedPost, user: UserDocument) -> PostDocument:
-        content = {"Content": post.text, "Date": post.date}
-        if post.shared_url:
-            content["SharedUrl"] = post.shared_url
+        shared = {"shared_url": post.shared_url} if post.shared_url else {}
         return PostDocument(
-            content=content,
+            content=PostContent(content=post.text, date=post.date, **shared),
             platform="linkedin",
             image=post.media_url,
             link=post.link,

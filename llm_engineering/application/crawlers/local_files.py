@@ -6,91 +6,40 @@ One ArticleDocument per file, keyed by the file's `file://` URI, so re-running a
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import unquote, urlsplit
 
 import yaml
 from loguru import logger
 
-from llm_engineering.application.crawlers.base import BaseCrawler, CrawlResult
+from llm_engineering.application.crawlers.base import BaseCrawler, NotesMixin
 from llm_engineering.application.crawlers.custom_article import article_content
-from llm_engineering.application.crawlers.extraction import ExtractionError, extract_article
+from llm_engineering.application.extraction import ExtractionError, extract_article
+from llm_engineering.application.fetching.local import (
+    HTML_SUFFIXES,
+    MARKDOWN_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    file_link,
+    list_article_files,
+    read_text_file,
+    to_local_path,
+)
+from llm_engineering.domain.content import ArticleContent
 from llm_engineering.domain.documents import ArticleDocument, UserDocument
-from llm_engineering.domain.exceptions import CrawlError, UnsupportedLinkError
-from llm_engineering.settings import PROJECT_ROOT
-
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-HTML_SUFFIXES = frozenset({".html", ".htm"})
-TEXT_SUFFIXES = frozenset({".txt"})
-SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | TEXT_SUFFIXES
+from llm_engineering.domain.exceptions import CrawlError
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 
 
-# --- paths ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ParsedArticle:
+    """One file's article content and the platform it was exported from (None: not known)."""
 
-
-def is_file_link(link: str) -> bool:
-    return link.strip().lower().startswith("file:")
-
-
-def to_local_path(link: str) -> Path:
-    """A local path or `file://` URI as an absolute path; relative paths are relative to the project root,
-    so a YAML config means the same files whatever the current directory is."""
-    link = link.strip()
-    if is_file_link(link):
-        parts = urlsplit(link)
-        if parts.netloc not in ("", "localhost"):
-            raise UnsupportedLinkError(
-                f"{link!r} names the remote host {parts.netloc!r}; use file:///absolute/path for local files."
-            )
-        path = Path(unquote(parts.path))
-    else:
-        path = Path(link).expanduser()
-    if not path.is_absolute():
-        path = PROJECT_ROOT / path
-    return path.resolve()
-
-
-def file_link(path: Path) -> str:
-    return path.resolve().as_uri()
-
-
-def list_article_files(folder: Path) -> list[Path]:
-    """Supported, non-empty files under `folder` (hidden folders such as .git are left out), sorted."""
-    files = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and path.stat().st_size > 0:
-            files.append(path)
-    return files
-
-
-# --- crawler notes -----------------------------------------------------------------------------------------
-
-
-class NotesMixin:
-    """Lets a crawler attach counts (skipped files, empty rows) to the CrawlResult of the link it crawled.
-
-    Each crawler instance serves one thread at a time (the runner keeps one per worker), so `notes` is safe.
-    """
-
-    @property
-    def notes(self) -> dict[str, Any]:
-        """The notes of the link being crawled (empty before the first one, also when `crawl` is called
-        directly)."""
-        return self.__dict__.setdefault("_notes", {})
-
-    def extract(self, link: str, user: UserDocument) -> CrawlResult:
-        self.__dict__["_notes"] = {}
-        result = super().extract(link, user)  # type: ignore[misc]
-        result.extra.update(self.notes)
-        return result
+    content: ArticleContent
+    platform: str | None = None
 
 
 # --- parsing -----------------------------------------------------------------------------------------------
@@ -134,7 +83,7 @@ def _text_or_none(value: object) -> str | None:
     return str(value).strip() or None
 
 
-def parse_markdown(text: str, path: Path) -> dict[str, Any]:
+def parse_markdown(text: str, path: Path) -> ParsedArticle:
     meta, body = _split_front_matter(text)
     title = _text_or_none(meta.get("title"))
     heading, line_index = _first_heading(body)
@@ -145,28 +94,29 @@ def parse_markdown(text: str, path: Path) -> dict[str, Any]:
         title = heading
         body = "\n".join(lines[line_index + 1 :])
     title = title or heading
-    content = {
-        "Title": title or _title_from_filename(path),
-        "Subtitle": _text_or_none(meta.get("subtitle")),
-        "Content": body.strip(),
-        "language": _text_or_none(meta.get("language") or meta.get("lang")),
-    }
-    for key in ("description", "author"):
-        if value := _text_or_none(meta.get(key)):
-            content[key.capitalize()] = value
-    content["_platform"] = _text_or_none(meta.get("platform"))
-    return content
+    described = {key: _text_or_none(meta.get(key)) for key in ("description", "author")}
+    content = ArticleContent(
+        title=title or _title_from_filename(path),
+        subtitle=_text_or_none(meta.get("subtitle")),
+        content=body.strip(),
+        language=_text_or_none(meta.get("language") or meta.get("lang")),
+        **{key: value for key, value in described.items() if value},
+    )
+    return ParsedArticle(content, platform=_text_or_none(meta.get("platform")))
 
 
-def parse_html(text: str, path: Path) -> dict[str, Any]:
+def parse_html(text: str, path: Path) -> ParsedArticle:
     content = article_content(extract_article(text, file_link(path)))
-    content["Title"] = content["Title"] or _title_from_filename(path)
-    content["_platform"] = _export_platform(text, path)
-    return content
+    if not content.title:
+        content = content.model_copy(update={"title": _title_from_filename(path)})
+    return ParsedArticle(content, platform=_export_platform(text, path))
 
 
-def parse_text(text: str, path: Path) -> dict[str, Any]:
-    return {"Title": _title_from_filename(path), "Subtitle": None, "Content": text.strip(), "language": None}
+def parse_text(text: str, path: Path) -> ParsedArticle:
+    content = ArticleContent(
+        title=_title_from_filename(path), subtitle=None, content=text.strip(), language=None
+    )
+    return ParsedArticle(content)
 
 
 def _export_platform(html: str, path: Path) -> str | None:
@@ -178,30 +128,19 @@ def _export_platform(html: str, path: Path) -> str | None:
     return None
 
 
-def read_text_file(path: Path) -> str:
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise ValueError("binary file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        logger.warning(f"{path} is not UTF-8; reading it as Windows-1252.")
-        return data.decode("cp1252", errors="replace")
-
-
-def parse_article_file(path: Path) -> dict[str, Any]:
-    """The ArticleDocument content of one file (plus a `_platform` hint). ValueError when it has no text."""
+def parse_article_file(path: Path) -> ParsedArticle:
+    """The article content of one file and its platform when the file says. ValueError when it has no text."""
     text = read_text_file(path)
     suffix = path.suffix.lower()
     if suffix in MARKDOWN_SUFFIXES:
-        content = parse_markdown(text, path)
+        parsed = parse_markdown(text, path)
     elif suffix in HTML_SUFFIXES:
-        content = parse_html(text, path)
+        parsed = parse_html(text, path)
     else:
-        content = parse_text(text, path)
-    if not content["Content"]:
+        parsed = parse_text(text, path)
+    if not parsed.content.content:
         raise ValueError("no text")
-    return content
+    return parsed
 
 
 def _yields_document(path: Path) -> bool:
@@ -232,10 +171,7 @@ class LocalFilesCrawler(NotesMixin, BaseCrawler):
         files = {file_link(path): path for path in self._files(link)}
         if not files:
             return False
-        stored = {
-            document["link"]
-            for document in self.model.collection().find({"link": {"$in": list(files)}}, {"link": 1})
-        }
+        stored = self.model.find_existing_links(files)
         return bool(stored) and not any(
             _yields_document(path) for file, path in files.items() if file not in stored
         )
@@ -246,15 +182,14 @@ class LocalFilesCrawler(NotesMixin, BaseCrawler):
         documents, failures = [], []
         for file in files:
             try:
-                content = parse_article_file(file)
+                parsed = parse_article_file(file)
             except (ValueError, ExtractionError, OSError) as error:  # ExtractionError is a ValueError too
                 failures.append(f"{file.name}: {error}")
                 continue
-            platform = content.pop("_platform", None) or "local"
             documents.append(
                 ArticleDocument(
-                    content=content,
-                    platform=platform,
+                    content=parsed.content,
+                    platform=parsed.platform or "local",
                     link=file_link(file),
                     author_id=user.id,
                     author_full_name=user.full_name,

@@ -13,12 +13,13 @@ from typing import ClassVar
 from bs4 import BeautifulSoup
 from loguru import logger
 
-from llm_engineering.application.crawlers.extraction import (
+from llm_engineering.application.crawlers.selenium_base import BaseSeleniumCrawler
+from llm_engineering.application.extraction import (
     ExtractedArticle,
     ExtractionError,
     extract_medium_article,
 )
-from llm_engineering.application.crawlers.selenium_base import BaseSeleniumCrawler
+from llm_engineering.domain.content import ArticleContent
 from llm_engineering.domain.documents import ArticleDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
 
@@ -44,7 +45,7 @@ class MediumCrawler(BaseSeleniumCrawler):
         )
         stored = document.save()
         written = int(stored.id == document.id)  # another id: the link was stored meanwhile, kept as is
-        logger.info(f"{self.name}: {link} -> '{document.content['Title']}' ({len(article.content)} chars).")
+        logger.info(f"{self.name}: {link} -> '{document.content.title}' ({len(article.content)} chars).")
         return written
 
 
@@ -55,14 +56,14 @@ def _extract(html: str, link: str) -> ExtractedArticle:
         raise CrawlError(f"{link} holds no Medium story: {error}", transient=False) from error
 
 
-def article_content(article: ExtractedArticle, html: str) -> dict[str, str | None]:
-    """The stored content: Title, Subtitle, Content (the story text only) and language."""
-    return {
-        "Title": article.title or fallback_title(html),
-        "Subtitle": article.subtitle,
-        "Content": article.content,
-        "language": article.language,
-    }
+def article_content(article: ExtractedArticle, html: str) -> ArticleContent:
+    """The stored content: title, subtitle, the story text only, and language."""
+    return ArticleContent(
+        title=article.title or fallback_title(html),
+        subtitle=article.subtitle,
+        content=article.content,
+        language=article.language,
+    )
 
 
 def fallback_title(html: str) -> str | None:

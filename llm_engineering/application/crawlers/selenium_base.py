@@ -1,56 +1,35 @@
-"""BaseSeleniumCrawler: one headless Chromium per crawler, started on first use and reused across links.
+"""BaseSeleniumCrawler: one headless Chromium per crawler (`application/fetching/browser.py`), started on
+first use and reused across links; loading, checking and scrolling pages.
 
-The browser is found locally (settings, then the system packages) so nothing is downloaded at run time;
-`chromedriver_autoinstaller` is the last resort, used only when no driver is installed. A crawler instance
-and its browser belong to one thread: the runner keeps one instance per worker thread.
+A crawler instance and its browser belong to one thread: the runner keeps one instance per worker thread.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
 import time
-import urllib.error
 from abc import ABC
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Self
+from typing import ClassVar, Self
 
 from loguru import logger
-from selenium import webdriver
 from selenium.common.exceptions import (
     InvalidSessionIdException,
     NoSuchWindowException,
     TimeoutException,
     WebDriverException,
 )
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from llm_engineering.application.crawlers.base import BaseCrawler
+from llm_engineering.application.fetching.browser import first_line, start_chromium
 from llm_engineering.domain.exceptions import CrawlError, ImproperlyConfigured
 from llm_engineering.settings import get_settings
 
-CHROMIUM_ARGUMENTS: tuple[str, ...] = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--window-size=1280,1600",  # a tall viewport: fewer scrolls per page
-)
-INSTALL_HINT = (
-    "install chromium and chromium-driver: apt-get install chromium chromium-driver, or set CHROMEDRIVER_PATH"
-)
-_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-_CHROMEDRIVER_FALLBACKS = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
 # Chrome network errors that trying again cannot fix.
 _PERMANENT_NET_ERRORS = frozenset(
     ("ERR_NAME_NOT_RESOLVED", "ERR_INVALID_URL", "ERR_UNKNOWN_URL_SCHEME", "ERR_DISALLOWED_URL_SCHEME")
@@ -70,57 +49,6 @@ _RESPONSE_STATUS_JS = (
 )
 
 
-def find_chromium_binary(configured: str | None = None) -> str | None:
-    """CHROMIUM_BINARY, else Chromium or Chrome on PATH or in /usr/bin; None lets chromedriver search."""
-    if configured:
-        if not Path(configured).is_file():
-            raise ImproperlyConfigured(f"CHROMIUM_BINARY={configured} does not exist; {INSTALL_HINT}.")
-        return configured
-    for name in _CHROMIUM_NAMES:
-        found = shutil.which(name) or shutil.which(name, path="/usr/bin")
-        if found:
-            return found
-    return None
-
-
-def find_chromedriver(configured: str | None = None) -> str:
-    """CHROMEDRIVER_PATH, else the system chromedriver; only when none is installed, chromedriver_autoinstaller
-    (which needs the network)."""
-    if configured:
-        if not Path(configured).is_file():
-            raise ImproperlyConfigured(f"CHROMEDRIVER_PATH={configured} does not exist; {INSTALL_HINT}.")
-        return configured
-    found = shutil.which("chromedriver")
-    if found:
-        return found
-    for candidate in _CHROMEDRIVER_FALLBACKS:
-        if Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return _autoinstall_chromedriver()
-
-
-def _autoinstall_chromedriver() -> str:
-    import chromedriver_autoinstaller  # only here: it is the network fallback
-
-    try:
-        path = chromedriver_autoinstaller.install()
-    except (urllib.error.URLError, OSError) as error:
-        raise ImproperlyConfigured(
-            f"No chromedriver is installed and downloading one failed ({error}); {INSTALL_HINT}."
-        ) from error
-    if not path:
-        raise ImproperlyConfigured(
-            f"No chromedriver is installed and none could be downloaded; {INSTALL_HINT}."
-        )
-    return str(path)
-
-
-def _first_line(error: WebDriverException) -> str:
-    """Selenium messages carry a stack trace after the first line."""
-    text = (error.msg or str(error) or "").strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
 class BaseSeleniumCrawler(BaseCrawler, ABC):
     """A crawler that reads pages through a real headless Chromium.
 
@@ -131,6 +59,7 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
 
     # How long the page may stay the same height after a scroll before it counts as fully loaded.
     scroll_settle_s: float = 1.0
+    uses_browser: ClassVar[bool] = True
     scroll_poll_s: float = 0.1
 
     def __init__(
@@ -175,39 +104,18 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
         """The running browser's temporary profile folder, removed on close."""
         return Path(self._profile_dir) if self._profile_dir else None
 
-    def _options(self, binary: str | None) -> webdriver.ChromeOptions:
-        options = webdriver.ChromeOptions()
-        for argument in (*CHROMIUM_ARGUMENTS, *self.extra_arguments):
-            options.add_argument(argument)
-        options.add_argument(f"--user-data-dir={self._profile_dir}")
-        options.page_load_strategy = "eager"  # the DOM is what we read; images and trackers are not
-        if binary:
-            options.binary_location = binary
-        return options
-
     def _start_driver(self) -> WebDriver:
-        os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must never reach for the network
-        settings = get_settings()
-        binary = find_chromium_binary(settings.CHROMIUM_BINARY)
-        driver_path = find_chromedriver(settings.CHROMEDRIVER_PATH)
         self._profile_dir = tempfile.mkdtemp(prefix="llm-twin-chromium-")
-        started = time.perf_counter()
         try:
-            driver = webdriver.Chrome(
-                service=Service(executable_path=driver_path), options=self._options(binary)
+            driver = start_chromium(
+                extra_arguments=self.extra_arguments,
+                profile_dir=self._profile_dir,
+                page_load_timeout_s=self.page_load_timeout_s,
             )
-        except WebDriverException as error:
+        except ImproperlyConfigured:
             self._remove_profile()
-            message = _first_line(error)
-            raise ImproperlyConfigured(
-                f"Chromium did not start (driver {driver_path}, browser {binary or 'found by chromedriver'}): "
-                f"{message}. The browser and chromedriver must have the same major version; {INSTALL_HINT}."
-            ) from error
-        driver.set_page_load_timeout(self.page_load_timeout_s)
+            raise
         self.driver_starts += 1
-        logger.debug(
-            f"{self.name}: Chromium started in {time.perf_counter() - started:.1f} s ({driver_path})."
-        )
         return driver
 
     def close(self) -> None:
@@ -273,7 +181,7 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
             return 0
 
     def _navigation_error(self, url: str, error: WebDriverException) -> CrawlError:
-        message = _first_line(error)
+        message = first_line(error)
         if isinstance(error, InvalidSessionIdException | NoSuchWindowException) or any(
             word in message.lower() for word in _DEAD_SESSION_WORDS
         ):

@@ -13,6 +13,7 @@ from llm_engineering.domain.cleaned_documents import (
     CleanedPostDocument,
     CleanedRepositoryDocument,
 )
+from llm_engineering.domain.content import ArticleContent, PostContent, RepositoryContent
 from llm_engineering.domain.documents import Document
 from llm_engineering.domain.types import DataCategory
 
@@ -20,7 +21,6 @@ from llm_engineering.domain.types import DataCategory
 REPOSITORY_FILE_SEPARATOR = "\n\n\n"
 REPOSITORY_FILE_HEADER = "File: "
 _PROSE_SUFFIXES = {".md", ".markdown", ".rst", ".txt"}
-_MISSING = {"", "none", "null"}  # crawlers store a missing subtitle as None or as the string "None"
 
 
 class CleaningDataHandler(ABC):
@@ -42,40 +42,34 @@ class CleaningDataHandler(ABC):
         )
 
     @abstractmethod
-    def clean_content(self, content: dict[str, Any]) -> str: ...
+    def clean_content(self, content: Any) -> str:
+        """The document's text, cleaned; `content` is the category's content model."""
 
 
-class ProseCleaningHandler(CleaningDataHandler, ABC):
-    """Known text fields in reading order, then any other text field (never silently dropped);
-    fields that describe the text (its language, a date, a shared URL) are left out."""
+class ArticleCleaningHandler(CleaningDataHandler):
+    """Title, subtitle and main text in reading order, then text under keys older crawlers stored (never
+    silently dropped); what describes the text (language, description, author) is left out."""
 
-    text_fields: ClassVar[tuple[str, ...]]
-    metadata_fields: ClassVar[frozenset[str]] = frozenset(
-        {"language", "Date", "date", "SharedUrl", "Author", "Description", "image", "url", "link"}
-    )
+    cleaned_class = CleanedArticleDocument
 
-    def clean_content(self, content: dict[str, Any]) -> str:
-        ordered = [content.get(name) for name in self.text_fields]
-        others = [
-            v for k, v in content.items() if k not in self.text_fields and k not in self.metadata_fields
-        ]
-        parts = [
-            clean_prose(v)
-            for v in ordered + others
-            if isinstance(v, str) and v.strip().lower() not in _MISSING
-        ]
-        return "\n\n".join(part for part in parts if part)
+    def clean_content(self, content: ArticleContent) -> str:
+        return _clean_prose_parts([content.title, content.subtitle, content.content, *content.extra_text()])
 
 
-class PostCleaningHandler(ProseCleaningHandler):
+class PostCleaningHandler(CleaningDataHandler):
+    """A post's title (when it has one) and text, then text under keys older crawlers stored; its date and
+    shared URL are left out."""
+
     cleaned_class = CleanedPostDocument
     extra_fields = ("image",)
-    text_fields = ("Title", "Content", "text")
+
+    def clean_content(self, content: PostContent) -> str:
+        return _clean_prose_parts([content.title, content.content, *content.extra_text()])
 
 
-class ArticleCleaningHandler(ProseCleaningHandler):
-    cleaned_class = CleanedArticleDocument
-    text_fields = ("Title", "Subtitle", "Content")
+def _clean_prose_parts(parts: list[str | None]) -> str:
+    cleaned = (clean_prose(part) for part in parts if part)
+    return "\n\n".join(part for part in cleaned if part)
 
 
 class RepositoryCleaningHandler(CleaningDataHandler):
@@ -85,11 +79,9 @@ class RepositoryCleaningHandler(CleaningDataHandler):
     cleaned_class = CleanedRepositoryDocument
     extra_fields = ("name",)
 
-    def clean_content(self, content: dict[str, Any]) -> str:
+    def clean_content(self, content: RepositoryContent) -> str:
         files = []
         for path, text in content.items():
-            if not isinstance(text, str):
-                continue
             cleaned = (
                 clean_prose(text)
                 if PurePosixPath(path).suffix.lower() in _PROSE_SUFFIXES

@@ -48,11 +48,14 @@ class FeatureEngineeringConfig(BaseModel):
                 known = ", ".join(c.value for c in FEATURE_CATEGORIES)
                 raise ValueError(f"Unknown chunking category '{category}'; use one of: {known}.")
             merged[key] = ChunkingSettings(**{**merged[key].model_dump(), **fields})
-        return cls(chunking=merged, batch_size=batch_size or DEFAULT_BATCH_SIZE)
+        return cls(chunking=merged, batch_size=DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
 
-    def fingerprint(self, category: DataCategory, embedding_model_id: str) -> str:
-        """What a document of `category` is processed with; a different value means re-processing it."""
+    def fingerprint(self, category: DataCategory, embedding_model_id: str, sparse_encoder: str) -> str:
+        """What a document of `category` is processed with (chunking, dense model, sparse encoder
+        fingerprint); a different value means re-processing it."""
         category = DataCategory(category)
         settings = self.chunking[category].model_dump()
-        key = json.dumps([PROCESSING_VERSION, category.value, settings, embedding_model_id], sort_keys=True)
+        key = json.dumps(
+            [PROCESSING_VERSION, category.value, settings, embedding_model_id, sparse_encoder], sort_keys=True
+        )
         return hashlib.sha256(key.encode()).hexdigest()[:16]

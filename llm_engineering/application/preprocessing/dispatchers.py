@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from tqdm import tqdm
 
 from llm_engineering.application.networks.embeddings import EmbeddingModel
+from llm_engineering.application.networks.sparse import get_sparse_encoder
 from llm_engineering.application.preprocessing.chunking_data_handlers import ChunkingHandlerFactory
 from llm_engineering.application.preprocessing.cleaning_data_handlers import CleaningHandlerFactory
 from llm_engineering.application.preprocessing.config import FeatureEngineeringConfig
@@ -63,27 +65,38 @@ class EmbeddingDispatcher:
     def stream(
         chunks: Sequence[Chunk], model: EmbeddingModel, batch_size: int, slice_size: int | None = None
     ) -> Iterator[list[EmbeddedChunk]]:
-        """Embedded chunks, a slice at a time, longest chunks first (so each model batch pads little)."""
+        """Embedded chunks (dense and sparse BM25 vectors), a slice at a time, longest chunks first (so each
+        model batch pads little)."""
         if not chunks:
             return
         slice_size = max(batch_size, slice_size or ENCODE_SLICE_SIZE)
         order = sorted(
             range(len(chunks)), key=lambda i: -chunks[i].metadata.get("token_count", len(chunks[i].content))
         )
+        sparse_encoder = get_sparse_encoder()
         model_metadata = {
             "embedding_model_id": model.model_id,
             "embedding_size": model.embedding_size,
             "max_input_length": model.max_input_length,
+            "sparse_encoder": sparse_encoder.fingerprint,
         }
-        with tqdm(total=len(chunks), desc="Embedding chunks", unit="chunk", disable=None) as progress:
+        # The BM25 encoding (pure Python) runs on its own thread while the model encodes the same slice
+        # (torch releases the GIL), so it adds little to the wall time.
+        with (
+            tqdm(total=len(chunks), desc="Embedding chunks", unit="chunk", disable=None) as progress,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="bm25") as sparse_pool,
+        ):
             for start in range(0, len(order), slice_size):
                 part = [chunks[i] for i in order[start : start + slice_size]]
-                vectors = model.encode([chunk.content for chunk in part], batch_size=batch_size).tolist()
+                texts = [chunk.content for chunk in part]
+                sparse_future = sparse_pool.submit(sparse_encoder.encode_documents, texts)
+                vectors = model.encode(texts, batch_size=batch_size).tolist()
+                sparse_vectors = sparse_future.result()
                 yield [
                     EmbeddingHandlerFactory.create_handler(chunk.get_category()).embed(
-                        chunk, vector, model_metadata
+                        chunk, vector, sparse, model_metadata
                     )
-                    for chunk, vector in zip(part, vectors, strict=True)
+                    for chunk, vector, sparse in zip(part, vectors, sparse_vectors, strict=True)
                 ]
                 progress.update(len(part))
 

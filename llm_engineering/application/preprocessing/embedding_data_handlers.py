@@ -11,17 +11,27 @@ from llm_engineering.domain.embedded_chunks import (
     EmbeddedPostChunk,
     EmbeddedRepositoryChunk,
 )
+from llm_engineering.domain.sparse import SparseVector
 from llm_engineering.domain.types import DataCategory
 
 
 class EmbeddingDataHandler:
     embedded_class: ClassVar[type[EmbeddedChunk]]
 
-    def embed(self, chunk: Chunk, embedding: list[float], model_metadata: dict[str, Any]) -> EmbeddedChunk:
+    def embed(
+        self,
+        chunk: Chunk,
+        embedding: list[float],
+        sparse_embedding: SparseVector,
+        model_metadata: dict[str, Any],
+    ) -> EmbeddedChunk:
         """The embedded chunk keeps the chunk's id: re-embedding overwrites the same point."""
-        fields = chunk.model_dump(exclude={"metadata"})
+        fields = chunk.model_dump(exclude={"metadata", "score"})
         return self.embedded_class(
-            **fields, embedding=embedding, metadata={**chunk.metadata, **model_metadata}
+            **fields,
+            embedding=embedding,
+            sparse_embedding=sparse_embedding,
+            metadata={**chunk.metadata, **model_metadata},
         )
 
 

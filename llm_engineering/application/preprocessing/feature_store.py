@@ -10,11 +10,11 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from loguru import logger
 
+from llm_engineering.application.preprocessing.artifacts import CommitReport
 from llm_engineering.domain.base.vector import VectorBaseDocument
 from llm_engineering.domain.cleaned_documents import CLEANED_DOCUMENT_CLASSES, CleanedDocument
 from llm_engineering.domain.embedded_chunks import EMBEDDED_CHUNK_CLASSES
@@ -89,16 +89,6 @@ class BackgroundWriter:
             self._thread.join()
 
 
-@dataclass
-class CommitReport:
-    cleaned_documents_written: int = 0
-    stale_chunks_deleted: int = 0
-    removed_documents_deleted: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-
 def stored_chunk_ids(category: DataCategory, document_ids: Iterable[str]) -> set[str]:
     document_ids = [str(i) for i in document_ids]
     if not document_ids:
@@ -135,15 +125,3 @@ def commit_documents(
             f"{report.removed_documents_deleted} removed document(s) deleted."
         )
     return report
-
-
-def load_features(
-    cleaned_documents: Sequence[CleanedDocument],
-    chunk_ids_by_document: dict[str, list[str]],
-    removed: dict[DataCategory, list[str]],
-) -> dict[str, int]:
-    """What comes after the chunks are written (by `chunk_and_embed`, while encoding): stale chunks out,
-    cleaned documents in (last: they mark their documents as done), removed documents out."""
-    written = {chunk_id for ids in chunk_ids_by_document.values() for chunk_id in ids}
-    report = commit_documents(cleaned_documents, removed, written)
-    return {"embedded_chunks_written": len(written), **report.as_dict()}

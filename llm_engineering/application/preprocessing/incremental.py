@@ -60,6 +60,7 @@ class DocumentChanges(BaseModel):
     settings_changed: list[uuid.UUID] = Field(default_factory=list)
     unchanged: list[uuid.UUID] = Field(default_factory=list)
     removed: dict[DataCategory, list[uuid.UUID]] = Field(default_factory=dict)  # no longer in the warehouse
+    rebuilt: list[DataCategory] = Field(default_factory=list)  # outdated collections rebuilt from scratch
 
     def add(self, kind: ChangeKind, document_id: uuid.UUID) -> None:
         getattr(self, kind.value).append(document_id)
@@ -68,6 +69,7 @@ class DocumentChanges(BaseModel):
         return {
             **{kind.value: len(getattr(self, kind.value)) for kind in ChangeKind},
             "removed": sum(len(ids) for ids in self.removed.values()),
+            "rebuilt_categories": len(self.rebuilt),
         }
 
     def removed_ids(self) -> dict[DataCategory, list[str]]:

@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from abc import ABC
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, ClassVar, Self
 
@@ -186,6 +187,12 @@ class NoSQLBaseDocument(BaseModel, ABC):
             logger.debug(f"{cls.__name__}: {len(write_errors)} already stored ({on_conflict}).")
             return int(error.details.get("nInserted", 0))
 
+    def upsert(self) -> None:
+        """Write this document under its id: replaced when stored, inserted when not (idempotent). Raises
+        DuplicateKeyError when another document already holds its unique key (e.g. the same link)."""
+        document = self.to_mongo()
+        self.collection().replace_one({"_id": document["_id"]}, document, upsert=True)
+
     # --- reads ---------------------------------------------------------------------------------------------
 
     @classmethod
@@ -196,6 +203,15 @@ class NoSQLBaseDocument(BaseModel, ABC):
     @classmethod
     def bulk_find(cls, **filter_options: Any) -> list[Self]:
         return [cls.from_mongo(document) for document in cls.collection().find(cls._to_query(filter_options))]
+
+    @classmethod
+    def find_existing(cls, field: str, values: Iterable[Any]) -> set[Any]:
+        """Which of `values` are stored under `field`: one query, reading back only that field."""
+        wanted = list(dict.fromkeys(values))
+        if not wanted:
+            return set()
+        found = cls.collection().find({field: {"$in": wanted}}, {field: 1, "_id": 0})
+        return {document[field] for document in found if field in document}
 
     @classmethod
     def count(cls, **filter_options: Any) -> int:

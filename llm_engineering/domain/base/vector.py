@@ -1,9 +1,10 @@
 """VectorBaseDocument: a small pydantic object-vector mapper (OVM) over Qdrant.
 
 A subclass names its collection in an inner `Settings` class, as the ODM does (pydantic v2 reserves an
-inner `Config` for model configuration and deprecates it); documents with an `embedding` field go to a
-collection with a cosine vector index sized by the embedding model, others to a collection without vectors.
-Every write is an upsert by id, so writing the same documents twice leaves the same points.
+inner `Config` for model configuration and deprecates it). Documents with an `embedding` field get a named
+dense vector `dense` (cosine, sized by the embedding model); documents with a `sparse_embedding` field get a
+named sparse vector `bm25` whose IDF Qdrant computes (`Modifier.IDF`); others go to a collection without
+vectors. Every write is an upsert by id, so writing the same documents twice leaves the same points.
 """
 
 from __future__ import annotations
@@ -18,29 +19,32 @@ import numpy as np
 from pydantic import UUID4, BaseModel, Field
 from qdrant_client.http import models as qm
 
+from llm_engineering.domain.base.qdrant_mapping import (
+    DENSE_VECTOR_NAME,
+    SPARSE_VECTOR_NAME,
+    HybridFusion,
+    collection_vectors,
+    layout_differs,
+    point_vectors,
+    record_vectors,
+    search_request,
+    to_filter,
+)
 from llm_engineering.domain.exceptions import ImproperlyConfigured
+from llm_engineering.domain.sparse import SparseVector
 from llm_engineering.domain.types import DataCategory
 from llm_engineering.infrastructure.db.qdrant import get_qdrant_client
 
 UPSERT_BATCH_SIZE = 512
+_NOT_STORED = {"id", "embedding", "sparse_embedding", "score"}
 
-
-def to_filter(filters: dict[str, Any] | None) -> qm.Filter | None:
-    """{'author_id': x, 'platform': ['a', 'b']} -> a Qdrant filter: equality, or any-of for a list."""
-    if not filters:
-        return None
-    conditions = []
-    for key, value in filters.items():
-        if isinstance(value, list | tuple | set):
-            match: Any = qm.MatchAny(any=[str(v) if isinstance(v, uuid.UUID) else v for v in value])
-        else:
-            match = qm.MatchValue(value=str(value) if isinstance(value, uuid.UUID) else value)
-        conditions.append(qm.FieldCondition(key=key, match=match))
-    return qm.Filter(must=conditions)
+__all__ = ["HybridFusion", "VectorBaseDocument", "to_filter"]
 
 
 class VectorBaseDocument(BaseModel, ABC):
     id: UUID4 = Field(default_factory=uuid.uuid4)
+    # The relevance a search gave this document (higher is better); None when not read by a search. Never stored.
+    score: float | None = None
 
     class Settings:
         name: ClassVar[str]
@@ -50,20 +54,17 @@ class VectorBaseDocument(BaseModel, ABC):
     # --- (de)serialisation -------------------------------------------------------------------------------
 
     def to_point(self) -> qm.PointStruct:
-        payload = self.model_dump(mode="json", exclude={"id", "embedding"})
-        vector: Any = {}
-        embedding = getattr(self, "embedding", None)
-        if embedding is not None:
-            vector = embedding.tolist() if isinstance(embedding, np.ndarray) else list(embedding)
+        payload = self.model_dump(mode="json", exclude=_NOT_STORED)
+        vector = point_vectors(getattr(self, "embedding", None), getattr(self, "sparse_embedding", None))
         return qm.PointStruct(id=str(self.id), vector=vector, payload=payload)
 
     @classmethod
     def from_record(cls, point: Any) -> Self:
-        payload = dict(point.payload or {})
-        vector = point.vector if isinstance(point.vector, list) else None
-        if "embedding" in cls.model_fields and vector is not None:
-            payload["embedding"] = vector
-        return cls(id=point.id, **payload)
+        payload = {k: v for k, v in (point.payload or {}).items() if k not in _NOT_STORED}
+        payload |= record_vectors(
+            point, "embedding" in cls.model_fields, "sparse_embedding" in cls.model_fields
+        )
+        return cls(id=point.id, score=getattr(point, "score", None), **payload)
 
     # --- collection ----------------------------------------------------------------------------------------
 
@@ -85,25 +86,62 @@ class VectorBaseDocument(BaseModel, ABC):
 
     @classmethod
     def uses_vector_index(cls) -> bool:
+        """A dense vector index (named `dense`), for documents with an `embedding` field."""
         return bool(getattr(cls.Settings, "use_vector_index", True)) and "embedding" in cls.model_fields
+
+    @classmethod
+    def uses_sparse_index(cls) -> bool:
+        """A sparse BM25 index (named `bm25`), for documents with a `sparse_embedding` field."""
+        return (
+            bool(getattr(cls.Settings, "use_vector_index", True)) and "sparse_embedding" in cls.model_fields
+        )
+
+    @classmethod
+    def has_outdated_layout(cls) -> bool:
+        """Whether the stored collection's vectors differ from the named ones this class declares (e.g. a
+        collection built with one unnamed dense vector, before the sparse vectors). False when missing."""
+        client = get_qdrant_client()
+        name = cls.get_collection_name()
+        if not client.collection_exists(name):
+            return False
+        params = client.get_collection(name).config.params
+        return layout_differs(params, cls.uses_vector_index(), cls.uses_sparse_index())
+
+    @classmethod
+    def drop_collection(cls) -> bool:
+        """Delete the collection and every point in it. Returns whether there was one."""
+        client = get_qdrant_client()
+        name = cls.get_collection_name()
+        if not client.collection_exists(name):
+            return False
+        client.delete_collection(name)
+        return True
+
+    @classmethod
+    def _require_current_layout(cls) -> None:
+        if cls.has_outdated_layout():
+            raise ImproperlyConfigured(
+                f"The Qdrant collection '{cls.get_collection_name()}' was built with other vectors than "
+                f"{cls.__name__} declares ('{DENSE_VECTOR_NAME}' and '{SPARSE_VECTOR_NAME}'). Run the feature "
+                "pipeline (`poetry poe run-feature-engineering-pipeline`): it rebuilds such collections."
+            )
 
     @classmethod
     def create_collection(cls, vector_size: int | None = None) -> None:
         """Create the collection when missing. A collection with a vector index needs the vector size: the
-        domain knows no embedding model, so the caller passes it (bulk_insert takes it from the vectors)."""
+        domain knows no embedding model, so the caller passes it (bulk_insert takes it from the vectors).
+        An existing collection with another vector layout is an error (the feature pipeline rebuilds it)."""
         client = get_qdrant_client()
         name = cls.get_collection_name()
         if client.collection_exists(name):
+            cls._require_current_layout()
             return
-        if cls.uses_vector_index():
-            if vector_size is None:
-                raise ImproperlyConfigured(
-                    f"Creating {name} needs the embedding size: pass vector_size=len(an embedding)."
-                )
-            vectors_config: Any = qm.VectorParams(size=vector_size, distance=qm.Distance.COSINE)
-        else:
-            vectors_config = {}
-        client.create_collection(collection_name=name, vectors_config=vectors_config)
+        vectors, sparse_vectors = collection_vectors(
+            name, cls.uses_vector_index(), cls.uses_sparse_index(), vector_size
+        )
+        client.create_collection(
+            collection_name=name, vectors_config=vectors, sparse_vectors_config=sparse_vectors
+        )
 
     # --- writes --------------------------------------------------------------------------------------------
 
@@ -210,31 +248,42 @@ class VectorBaseDocument(BaseModel, ABC):
     @classmethod
     def search(
         cls,
-        query_vector: list[float] | np.ndarray,
+        query_vector: list[float] | np.ndarray | None = None,
         limit: int = 10,
         with_vectors: bool = False,
+        *,
+        sparse_vector: SparseVector | None = None,
+        fusion: HybridFusion | None = None,
         **filters: Any,
     ) -> list[Self]:
-        """Nearest documents to `query_vector` (cosine), restricted by payload filters."""
-        if not cls.uses_vector_index():
-            raise ImproperlyConfigured(f"{cls.__name__} has no vector index to search.")
+        """The best `limit` documents for a query, restricted by payload filters, each with its `score`.
+
+        `query_vector` alone: dense search (cosine). `sparse_vector` alone: BM25 (Qdrant applies IDF). Both:
+        hybrid, each prefetching candidates that Qdrant fuses as `fusion` says (default: plain RRF).
+        """
+        if query_vector is not None and not cls.uses_vector_index():
+            raise ImproperlyConfigured(f"{cls.__name__} has no dense vector index to search.")
+        if sparse_vector is not None and not cls.uses_sparse_index():
+            raise ImproperlyConfigured(f"{cls.__name__} has no sparse vector index to search.")
+        request = search_request(query_vector, sparse_vector, limit, fusion)
         client = get_qdrant_client()
         name = cls.get_collection_name()
         if not client.collection_exists(name):
             return []
-        query = query_vector.tolist() if isinstance(query_vector, np.ndarray) else list(query_vector)
+        cls._require_current_layout()
+        if request is None:
+            return []  # a sparse query without any indexed term matches nothing
         response = client.query_points(
             collection_name=name,
-            query=query,
             query_filter=to_filter(filters),
             limit=limit,
             with_payload=True,
             with_vectors=with_vectors,
+            **request,
         )
         return [cls.from_record(point) for point in response.points]
 
     # --- grouping ------------------------------------------------------------------------------------------
-
     @staticmethod
     def group_by_class(documents: Iterable[VectorBaseDocument]) -> dict[type[VectorBaseDocument], list]:
         grouped: dict[type[VectorBaseDocument], list] = defaultdict(list)

@@ -68,8 +68,11 @@ def _create_client(settings: Settings) -> Any:
         try:
             client = QdrantClient(path=str(path))
         except RuntimeError as error:  # "Storage folder ... is already accessed by another instance"
+            from llm_engineering.infrastructure.db.qdrant_holder import describe_holder
+
+            holder = describe_holder(path) or "another process"
             raise DatabaseConnectionError(
-                f"The local Qdrant store {path} is open in another process: {error}. Local mode allows one "
+                f"The local Qdrant store {path} is open in {holder}: {error}. Local mode allows one "
                 "process at a time; stop the other one, or run a Qdrant server (docker compose) and set "
                 "QDRANT_DATABASE_HOST to its host name."
             ) from error

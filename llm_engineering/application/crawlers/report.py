@@ -1,0 +1,77 @@
+"""CrawlReport: what happened to every link of a crawl, with counts per domain for step metadata and logs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from llm_engineering.application.crawlers.base import CrawlResult, CrawlStatus
+
+
+@dataclass
+class CrawlReport:
+    results: list[CrawlResult] = field(default_factory=list)
+    duplicates: int = 0  # input links dropped because they repeat an earlier one
+    seconds: float = 0.0
+
+    def _count(self, status: CrawlStatus) -> int:
+        return sum(1 for result in self.results if result.status is status)
+
+    @property
+    def crawled(self) -> int:
+        return self._count(CrawlStatus.CRAWLED)
+
+    @property
+    def skipped(self) -> int:
+        return self._count(CrawlStatus.SKIPPED)
+
+    @property
+    def failed(self) -> int:
+        return self._count(CrawlStatus.FAILED)
+
+    @property
+    def documents(self) -> int:
+        return sum(result.documents for result in self.results)
+
+    @property
+    def retries(self) -> int:
+        return sum(max(result.attempts - 1, 0) for result in self.results)
+
+    @property
+    def all_failed(self) -> bool:
+        return bool(self.results) and self.failed == len(self.results)
+
+    @property
+    def failures(self) -> list[CrawlResult]:
+        return [result for result in self.results if result.status is CrawlStatus.FAILED]
+
+    def by_domain(self) -> dict[str, dict]:
+        """{domain: {"crawled", "skipped", "failed", "failures": [{"link", "reason"}]}} for step metadata."""
+        domains: dict[str, dict] = {}
+        for result in self.results:
+            entry = domains.setdefault(
+                result.domain, {"crawled": 0, "skipped": 0, "failed": 0, "failures": []}
+            )
+            entry[result.status.value] += 1
+            if result.status is CrawlStatus.FAILED:
+                entry["failures"].append({"link": result.link, "reason": result.reason})
+        return dict(sorted(domains.items()))
+
+    def summary_lines(self) -> list[str]:
+        total = len(self.results)
+        retries = f"{self.retries} retr{'y' if self.retries == 1 else 'ies'}"
+        head = (
+            f"Crawled {self.crawled}, skipped {self.skipped} (already stored), failed {self.failed} "
+            f"of {total} link(s): {self.documents} document(s) written, {retries}"
+        )
+        if self.duplicates:
+            head += f", {self.duplicates} duplicate link(s) ignored"
+        lines = [f"{head}, {self.seconds:.1f} s."]
+        for domain, entry in self.by_domain().items():
+            lines.append(
+                f"  {domain}: {entry['crawled']} crawled, {entry['skipped']} skipped, "
+                f"{entry['failed']} failed"
+            )
+            lines.extend(
+                f"    FAILED {failure['link']}: {failure['reason']}" for failure in entry["failures"]
+            )
+        return lines

@@ -1,0 +1,1 @@
+"""Per-site markup rules: one module per source, holding its own selectors."""

@@ -1,0 +1,63 @@
+"""Retrieval parameters, read from the settings (`RETRIEVAL_*`, `RERANKING_*`) unless given."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from llm_engineering.settings import get_settings
+
+
+class SearchMethod(StrEnum):
+    DENSE = "dense"
+    SPARSE = "sparse"
+    HYBRID = "hybrid"
+
+
+class FusionConfig(BaseModel):
+    """How Qdrant fuses the dense and the BM25 candidate lists (`prefetch_limit` of each).
+
+    Qdrant's weighted RRF scores a point at rank r (from 1) of a list of weight w as 1 / (r / w + k - 1): with
+    the usual k=60 the weights hardly matter; with k=1 it is w / r, so BM25's first hit (1.5) outranks a
+    point that is only dense's first (1.0), while agreement of both lists still wins.
+    """
+
+    method: Literal["rrf", "dbsf"] = "rrf"
+    prefetch_limit: int = Field(40, ge=1, le=1000)
+    rrf_k: int = Field(1, ge=1)
+    dense_weight: float = Field(1.0, ge=0.0)
+    sparse_weight: float = Field(1.5, ge=0.0)
+
+    @classmethod
+    def from_settings(cls) -> FusionConfig:
+        s = get_settings()
+        return cls(
+            method=s.RETRIEVAL_FUSION,
+            prefetch_limit=s.RETRIEVAL_PREFETCH_LIMIT,
+            rrf_k=s.RETRIEVAL_RRF_K,
+            dense_weight=s.RETRIEVAL_DENSE_WEIGHT,
+            sparse_weight=s.RETRIEVAL_SPARSE_WEIGHT,
+        )
+
+
+class RetrievalConfig(BaseModel):
+    fusion: FusionConfig = Field(default_factory=FusionConfig)
+    expand_to_n_queries: int = Field(3, ge=1, le=10)
+    self_query_llm: bool = True
+    reranking: bool = True
+    rerank_candidates: int = Field(20, ge=1, le=200)
+    reranker_model_id: str = "cross-encoder/ms-marco-MiniLM-L-4-v2"
+
+    @classmethod
+    def from_settings(cls) -> RetrievalConfig:
+        s = get_settings()
+        return cls(
+            fusion=FusionConfig.from_settings(),
+            expand_to_n_queries=s.RETRIEVAL_EXPAND_TO_N_QUERIES,
+            self_query_llm=s.RETRIEVAL_SELF_QUERY_LLM,
+            reranking=s.RERANKING_ENABLED,
+            rerank_candidates=s.RERANKING_CANDIDATES,
+            reranker_model_id=s.RERANKING_CROSS_ENCODER_MODEL_ID,
+        )

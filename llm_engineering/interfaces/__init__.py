@@ -1,0 +1,1 @@
+"""Entry points of the running system: the FastAPI inference service."""

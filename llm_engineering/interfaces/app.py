@@ -1,0 +1,126 @@
+"""The FastAPI app: /health, /retrieve and /rag (whole answer, or server-sent events as tokens come).
+
+Every model or store call runs in a worker thread, so the event loop keeps serving other requests.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from llm_engineering.domain.exceptions import DatabaseConnectionError, ImproperlyConfigured
+from llm_engineering.interfaces.body_limit import BodySizeLimit
+from llm_engineering.interfaces.schemas import (
+    RagRequest,
+    RagResponse,
+    RetrieveRequest,
+    RetrieveResponse,
+    sources_of,
+)
+from llm_engineering.interfaces.service import RagService
+from llm_engineering.interfaces.tracing import traced
+from llm_engineering.model.inference.generators import GenerationUnavailable
+from llm_engineering.settings import get_settings
+
+
+def _sse(event: str, data: Any) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+def create_app(service: RagService | None = None, on_shutdown: Callable[[], None] | None = None) -> FastAPI:
+    """The app; `on_shutdown` runs when the server stops gracefully (e.g. to release a store note)."""
+    settings = get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if on_shutdown is not None:
+            on_shutdown()
+
+    app = FastAPI(title="LLM Twin inference", version="1.0", lifespan=lifespan)
+    app.state.service = service
+    token = settings.INFERENCE_API_TOKEN.get_secret_value() if settings.INFERENCE_API_TOKEN else None
+
+    def get_service() -> RagService:
+        if app.state.service is None:
+            app.state.service = RagService()
+        return app.state.service
+
+    def require_token(authorization: str | None = Header(None)) -> None:
+        if token is None:
+            return
+        scheme, _, given = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(
+                status_code=401,
+                detail="Missing or wrong token: send 'Authorization: Bearer <INFERENCE_API_TOKEN>'.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    async def retrieve_or_fail(svc: RagService, request: RetrieveRequest) -> Any:
+        try:
+            return await run_in_threadpool(svc.retrieve, request)
+        except ValueError as error:
+            raise HTTPException(status_code=422, detail=str(error)) from error
+        except (DatabaseConnectionError, ImproperlyConfigured) as error:
+            raise HTTPException(status_code=503, detail=f"Retrieval is unavailable: {error}") from error
+
+    @app.get("/health")
+    async def health() -> dict[str, Any]:
+        return await run_in_threadpool(get_service().health)
+
+    @app.post("/retrieve", response_model=RetrieveResponse, dependencies=[Depends(require_token)])
+    async def retrieve(request: RetrieveRequest) -> RetrieveResponse:
+        result = await retrieve_or_fail(get_service(), request)
+        return RetrieveResponse(results=result.chunks)
+
+    async def rag_untraced(request: RagRequest) -> Any:
+        svc = get_service()
+        result = await retrieve_or_fail(svc, request)
+        prompt = svc.prompt(request, result)
+        sources = sources_of(result.chunks)
+        try:
+            if not request.stream:
+                answer = await run_in_threadpool(svc.generate, prompt)
+                return RagResponse(answer=answer, sources=sources)
+            # The first piece is awaited before the response starts, so an unreachable model is a 503.
+            pieces = await run_in_threadpool(svc.stream, prompt)
+            first = await run_in_threadpool(next, pieces, None)
+        except GenerationUnavailable as error:
+            raise HTTPException(status_code=503, detail=f"The twin's LLM is unavailable: {error}") from error
+
+        def events() -> Iterator[bytes]:
+            if first is not None:
+                yield _sse("token", {"text": first})
+            try:
+                for piece in pieces:
+                    yield _sse("token", {"text": piece})
+            except GenerationUnavailable as error:
+                yield _sse("error", {"detail": f"The twin's LLM failed mid-answer: {error}"})
+                return
+            yield _sse("sources", {"sources": [s.model_dump() for s in sources]})
+            yield _sse("done", {})
+
+        return StreamingResponse(
+            events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+        )
+
+    rag_traced = traced("rag_request", rag_untraced)
+
+    @app.post("/rag", response_model=None, dependencies=[Depends(require_token)])
+    async def rag(request: RagRequest) -> RagResponse | StreamingResponse:
+        return await rag_traced(request)
+
+    @app.exception_handler(GenerationUnavailable)
+    async def generation_unavailable(_: Any, error: GenerationUnavailable) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": f"The twin's LLM is unavailable: {error}"})
+
+    app.add_middleware(BodySizeLimit, max_bytes=settings.INFERENCE_MAX_BODY_BYTES)
+    return app

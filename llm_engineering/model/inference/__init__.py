@@ -1,0 +1,1 @@
+"""Generation for the twin: an OpenAI-compatible endpoint or an in-process transformers model."""
