@@ -23,6 +23,8 @@ os.environ.setdefault("ZENML_LOGGING_VERBOSITY", "WARN")
 os.environ.setdefault("ZENML_ENABLE_RICH_TRACEBACK", "false")
 os.environ.setdefault("OPIK_TRACK_DISABLE", "true")
 os.environ.setdefault("COMET_START_ONLINE", "false")
+os.environ.setdefault("COMET_ERROR_TRACKING_ENABLE", "false")  # comet_ml reports errors to Sentry otherwise
+os.environ.setdefault("OPIK_SENTRY_ENABLE", "false")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach the hub; the packaged model is used
 

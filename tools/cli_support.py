@@ -14,6 +14,9 @@ os.environ.setdefault("ZENML_ANALYTICS_OPT_IN", "false")
 os.environ.setdefault("ZENML_ENABLE_RICH_TRACEBACK", "false")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("ZENML_AUTO_OPEN_DASHBOARD", "false")
+# The tracking SDKs send their own error reports to Sentry unless told not to.
+os.environ.setdefault("COMET_ERROR_TRACKING_ENABLE", "false")
+os.environ.setdefault("OPIK_SENTRY_ENABLE", "false")
 
 from llm_engineering.settings import PROJECT_ROOT  # noqa: E402
 from tools.pipeline_config import ConfigError, check_config, load_config, resolve_config_path  # noqa: E402
