@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tools.bench_support import isolate_zenml
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_PAGE = PROJECT_ROOT / "samples" / "ada_writer" / "articles" / "writing-for-future-you.html"
 SHARED_DIR = Path(os.environ.get("LLM_TWIN_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
@@ -108,15 +110,6 @@ def run_once(origins: list[str], links: int, max_workers: int | None, max_per_do
             f"Only {report.crawled} of {links} links were crawled:\n" + "\n".join(report.summary_lines())
         )
     return seconds
-
-
-def isolate_zenml(folder: Path) -> None:
-    """A ZenML config and local stores of our own (must run before anything imports zenml)."""
-    os.environ["ZENML_CONFIG_PATH"] = str(folder / "zenml" / "config")
-    os.environ["ZENML_LOCAL_STORES_PATH"] = str(folder / "zenml" / "stores")
-    os.environ["ZENML_ANALYTICS_OPT_IN"] = "false"
-    os.environ.setdefault("ZENML_LOGGING_VERBOSITY", "WARN")
-    os.environ.setdefault("ZENML_ENABLE_RICH_TRACEBACK", "false")
 
 
 def run_etl_once(origins: list[str], links: int) -> float:

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tools.bench_support import isolate_zenml
+
 SHARED_DIR = Path(os.environ.get("LLM_TWIN_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
 DEFAULT_DATA_DIR = SHARED_DIR / "data" / "handbook" / "data_warehouse_raw_data"
 
@@ -38,16 +40,6 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="embedding batch size")
     return parser.parse_args()
-
-
-def isolate_zenml(folder: Path) -> None:
-    """A ZenML config and local stores of our own (must run before anything imports zenml)."""
-    os.environ["ZENML_CONFIG_PATH"] = str(folder / "zenml" / "config")
-    os.environ["ZENML_LOCAL_STORES_PATH"] = str(folder / "zenml" / "stores")
-    os.environ["ZENML_ANALYTICS_OPT_IN"] = "false"
-    os.environ.setdefault("ZENML_LOGGING_VERBOSITY", "WARN")
-    os.environ.setdefault("ZENML_ENABLE_RICH_TRACEBACK", "false")
-    os.environ.setdefault("ZENML_AUTO_OPEN_DASHBOARD", "false")
 
 
 def use_temp_stores(folder: Path) -> None:
