@@ -2,6 +2,7 @@ from typing import Any
 
 from zenml import Model, pipeline
 
+from llm_engineering.model import TWIN_MODEL_NAME
 from steps.training import (
     load_training_datasets,
     prepare_training_job,
@@ -15,7 +16,7 @@ DEFAULT_INSTRUCT_DATASET = "../shared/data/handbook/artifacts/instruct_datasets.
 DEFAULT_PREFERENCE_DATASET = "../shared/data/handbook/artifacts/preference_datasets.json"
 
 TWIN_MODEL = Model(
-    name="llm_twin",
+    name=TWIN_MODEL_NAME,
     description="The LLM Twin: a small open model fine-tuned (SFT then DPO, LoRA) to write like its author.",
     tags=["llm-twin", "lora", "sft", "dpo"],
 )

@@ -3,9 +3,10 @@ from typing import Annotated
 
 from zenml import get_step_context, step
 
+from llm_engineering.model import TWIN_MODEL_NAME
 from llm_engineering.model.evaluation.judge import JudgeOutcome
 from llm_engineering.model.evaluation.promotion import PromotionDecision
-from llm_engineering.model.evaluation.registry import TWIN_MODEL_NAME, find_model_version, record_and_promote
+from llm_engineering.model.evaluation.registry import find_model_version, record_and_promote
 from llm_engineering.model.evaluation.results import (
     EvaluationSummary,
     GeneratedAnswers,

@@ -9,9 +9,9 @@ from typing import Any
 
 from loguru import logger
 
+from llm_engineering.model import TWIN_MODEL_NAME
 from llm_engineering.model.evaluation.promotion import PromotionDecision, decide_promotion
 
-TWIN_MODEL_NAME = "llm_twin"
 TRAINING_METRICS_FILE = "metrics.json"  # a training output folder's summary (written by training)
 # Metadata keys naming the folders a version's model lives in; never its base model's folder, which many
 # versions share.

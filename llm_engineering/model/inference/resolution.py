@@ -15,10 +15,10 @@ from typing import Any
 from loguru import logger
 from pydantic import BaseModel
 
+from llm_engineering.model import TWIN_MODEL_NAME
 from llm_engineering.model.inference.generators import EndpointGenerator, Generator, LocalGenerator
 from llm_engineering.settings import Settings, get_settings
 
-REGISTRY_MODEL_NAME = "llm_twin"
 # Metadata keys under which a model version may name its saved folder, most specific first.
 MODEL_FOLDER_KEYS = ("merged_model_dir", "model_dir", "model_path", "adapter_dir", "output_dir")
 
@@ -39,16 +39,16 @@ def _registry_model_folder() -> tuple[str, str] | None:
     client = Client()
     for stage in (ModelStages.PRODUCTION, ModelStages.LATEST):
         try:
-            version: Any = client.get_model_version(REGISTRY_MODEL_NAME, stage)
+            version: Any = client.get_model_version(TWIN_MODEL_NAME, stage)
         except (KeyError, RuntimeError, ValueError):  # no such model, or no version in that stage
             continue
         metadata = dict(version.run_metadata or {})
         for key in MODEL_FOLDER_KEYS:
             value = metadata.get(key)
             if isinstance(value, str) and Path(value).is_dir():
-                return value, f"{REGISTRY_MODEL_NAME} version {version.name} ({stage.value})"
+                return value, f"{TWIN_MODEL_NAME} version {version.name} ({stage.value})"
         logger.info(
-            f"{REGISTRY_MODEL_NAME} version {version.name} ({stage.value}) names no model folder on this machine "
+            f"{TWIN_MODEL_NAME} version {version.name} ({stage.value}) names no model folder on this machine "
             f"(metadata keys tried: {', '.join(MODEL_FOLDER_KEYS)})."
         )
     return None
