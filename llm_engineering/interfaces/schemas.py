@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
+from llm_engineering.application.rag.retriever import MAX_K
 from llm_engineering.domain.retrieval import RetrievedChunk
 from llm_engineering.settings import get_settings
-
-MAX_K = 50
 
 
 class RetrieveRequest(BaseModel):
