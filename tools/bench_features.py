@@ -75,12 +75,13 @@ def main() -> None:
 
 
 def stored_chunk_texts() -> list[tuple[str, int]]:
-    from llm_engineering.domain.embedded_chunks import EMBEDDED_CHUNK_CLASSES
+    from llm_engineering.domain.documents import DOCUMENT_CATEGORIES
+    from llm_engineering.domain.embedded_chunks import EmbeddedChunk
 
     return [
         (chunk.content, chunk.metadata["token_count"])
-        for cls in EMBEDDED_CHUNK_CLASSES.values()
-        for chunk in cls.scroll()
+        for category in DOCUMENT_CATEGORIES
+        for chunk in EmbeddedChunk.scroll(category=category)
     ]
 
 
@@ -165,9 +166,10 @@ def run_benchmark(folder: Path, data_dir: Path, batch_size: int) -> None:
 
 
 def stored_document_ids() -> list[str]:
-    from llm_engineering.domain.cleaned_documents import CLEANED_DOCUMENT_CLASSES
+    from llm_engineering.domain.cleaned_documents import CleanedDocument
+    from llm_engineering.domain.documents import DOCUMENT_CATEGORIES
 
-    return [str(d.id) for cls in CLEANED_DOCUMENT_CLASSES.values() for d in cls.scroll(payload=False)]
+    return [str(d.id) for c in DOCUMENT_CATEGORIES for d in CleanedDocument.scroll(payload=False, category=c)]
 
 
 if __name__ == "__main__":

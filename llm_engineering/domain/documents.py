@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from abc import ABC
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import Any, ClassVar, Self
 
-from pydantic import UUID4, Field
+from pydantic import UUID4, BaseModel, Field, model_validator
 
 from llm_engineering.domain.base.nosql import Index, NoSQLBaseDocument
 from llm_engineering.domain.content import ArticleContent, DocumentContent, PostContent, RepositoryContent
@@ -36,52 +35,71 @@ class UserDocument(NoSQLBaseDocument):
         return " ".join(parts[:-1]), parts[-1]
 
 
-class Document(NoSQLBaseDocument, ABC):
-    """A piece of the author's writing. `link` is unique per collection: one document per URL.
+# What each category's `content` is, and the fields only that category stores (beside the common ones).
+CONTENT_MODELS: dict[DataCategory, type[DocumentContent] | type[RepositoryContent]] = {
+    DataCategory.ARTICLES: ArticleContent,
+    DataCategory.POSTS: PostContent,
+    DataCategory.REPOSITORIES: RepositoryContent,
+}
+CATEGORY_FIELDS: dict[DataCategory, tuple[str, ...]] = {
+    DataCategory.ARTICLES: (),
+    DataCategory.POSTS: ("image",),
+    DataCategory.REPOSITORIES: ("name",),
+}
+DOCUMENT_CATEGORIES: tuple[DataCategory, ...] = tuple(CONTENT_MODELS)
 
-    `content` is typed per category (see `llm_engineering.domain.content`); `platform` says where the
-    writing was published ("medium", "substack", "linkedin", "github", a blog's domain, "local")."""
 
-    content: DocumentContent | RepositoryContent
+class Document(NoSQLBaseDocument):
+    """A piece of the author's writing, tagged with its `category`, which picks both the model of `content`
+    (see `llm_engineering.domain.content`) and the collection (`articles`, `posts`, `repositories`). `link`
+    is unique per collection: one document per URL. `platform` says where the writing was published
+    ("medium", "substack", "linkedin", "github", a blog's domain, "local")."""
+
+    category: DataCategory
+    content: ArticleContent | PostContent | RepositoryContent
     platform: str
     author_id: UUID4 = Field(alias="author_id")
     author_full_name: str = Field(alias="author_full_name")
+    link: str
+    name: str | None = None  # a repository's name
+    image: str | None = None  # a post's image
+
+    class Settings:
+        indexes: ClassVar[list[Index]] = [Index(keys=["link"])]
+        partition_field = "category"
+        partitions = tuple(category.value for category in DOCUMENT_CATEGORIES)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _content_of_category(cls, data: Any) -> Any:
+        """`content` validates as its category's model (a stored dict, or an export's)."""
+        if not isinstance(data, dict) or "category" not in data:
+            return data
+        category = data["category"]
+        model = CONTENT_MODELS.get(category) if isinstance(category, str) else None
+        if model is None:
+            known = ", ".join(c.value for c in DOCUMENT_CATEGORIES)
+            raise ValueError(f"A document's category must be one of {known}, got {category!r}.")
+        content = data.get("content")
+        if content is not None and not isinstance(content, model):
+            if isinstance(content, BaseModel):
+                content = content.model_dump()
+            data = {**data, "content": model.model_validate(content)}
+        return data
+
+    @model_validator(mode="after")
+    def _category_fields(self) -> Self:
+        if self.category is DataCategory.REPOSITORIES and not self.name:
+            raise ValueError("A repository document needs its `name`.")
+        return self
+
+    def to_mongo(self, **kwargs: Any) -> dict[str, Any]:
+        """The stored shape of the category: the common fields and only that category's own ones."""
+        others = {field for fields in CATEGORY_FIELDS.values() for field in fields}
+        others -= set(CATEGORY_FIELDS[self.category])
+        return super().to_mongo(exclude={*kwargs.pop("exclude", ()), *others}, **kwargs)
 
     @classmethod
-    def find_existing_links(cls, links: Iterable[str]) -> set[str]:
-        """Which of `links` are already stored in this collection."""
-        return cls.find_existing("link", links)
-
-
-class RepositoryDocument(Document):
-    content: RepositoryContent
-    name: str
-    link: str
-
-    class Settings:
-        name = DataCategory.REPOSITORIES.value
-        indexes: ClassVar[list[Index]] = [Index(keys=["link"])]
-
-
-class PostDocument(Document):
-    content: PostContent
-    image: str | None = None
-    link: str
-
-    class Settings:
-        name = DataCategory.POSTS.value
-        indexes: ClassVar[list[Index]] = [Index(keys=["link"])]
-
-
-class ArticleDocument(Document):
-    content: ArticleContent
-    link: str
-
-    class Settings:
-        name = DataCategory.ARTICLES.value
-        indexes: ClassVar[list[Index]] = [Index(keys=["link"])]
-
-
-# The author's writing, one collection each; and every warehouse class (users first: others refer to them).
-CONTENT_DOCUMENT_CLASSES: tuple[type[Document], ...] = (ArticleDocument, PostDocument, RepositoryDocument)
-DOCUMENT_CLASSES: tuple[type[NoSQLBaseDocument], ...] = (UserDocument, *CONTENT_DOCUMENT_CLASSES)
+    def find_existing_links(cls, category: DataCategory, links: Iterable[str]) -> set[str]:
+        """Which of `links` are already stored in the category's collection."""
+        return cls.find_existing("link", links, category=category)

@@ -12,6 +12,8 @@ class RetrievedChunk(BaseModel):
     id: str
     link: str | None = None
     title: str | None = None
+    platform: str | None = None
+    publication_date: str | None = None  # as the source gave it, when it did
     content: str
     author_full_name: str
     document_id: str

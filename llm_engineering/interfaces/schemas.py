@@ -36,6 +36,8 @@ class RetrieveResponse(BaseModel):
 class Source(BaseModel):
     link: str | None
     title: str | None = None
+    platform: str | None = None
+    publication_date: str | None = None
     author_full_name: str
     score: float
 
@@ -47,5 +49,13 @@ class RagResponse(BaseModel):
 
 def sources_of(chunks: list[RetrievedChunk]) -> list[Source]:
     return [
-        Source(link=c.link, title=c.title, author_full_name=c.author_full_name, score=c.score) for c in chunks
+        Source(
+            link=c.link,
+            title=c.title,
+            platform=c.platform,
+            publication_date=c.publication_date,
+            author_full_name=c.author_full_name,
+            score=c.score,
+        )
+        for c in chunks
     ]

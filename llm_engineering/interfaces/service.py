@@ -51,7 +51,7 @@ class RagService:
             "status": "ok",
             "generator": {"kind": self.choice.kind, "description": self.choice.description},
             "prompt_version": PROMPT_VERSION,
-            "collections": [cls.get_collection_name() for cls in searchable_collections()],
+            "collections": searchable_collections(),
             "reranker": {
                 "enabled": self.retriever.config.reranking,
                 "model": settings.RERANKING_CROSS_ENCODER_MODEL_ID,

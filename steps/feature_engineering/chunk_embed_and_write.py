@@ -21,7 +21,7 @@ def chunk_embed_and_write(
     The artifact is the ids of the chunks written, by document id: the vectors are in Qdrant already.
     """
     model = get_embedding_model()
-    chunks = chunk_documents(cleaned_documents.documents(), config, model)
+    chunks = chunk_documents(cleaned_documents.documents, config, model)
     started = time.perf_counter()
     written = embed_and_write(chunks, model, config.batch_size)
     seconds = time.perf_counter() - started

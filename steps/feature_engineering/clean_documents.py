@@ -17,7 +17,7 @@ def clean_documents(
     """Clean the documents that are new or changed since the last run; the others are left as stored.
     A category stored with an outdated vector layout is rebuilt: all its documents count as new."""
     changes, cleaned = clean_changed_documents(warehouse_documents, config, get_embedding_model().model_id)
-    documents = cleaned.documents()
+    documents = cleaned.documents
     context = get_step_context()
     context.add_output_metadata(
         output_name="cleaned_documents",

@@ -16,6 +16,6 @@ def query_data_warehouse(
     warehouse = query_warehouse(author_full_names)
     get_step_context().add_output_metadata(
         output_name="warehouse_documents",
-        metadata={**count_by_category_and_author(warehouse.documents()), "authors": len(warehouse.authors)},
+        metadata={**count_by_category_and_author(warehouse.documents), "authors": len(warehouse.authors)},
     )
     return warehouse

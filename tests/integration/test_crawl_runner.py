@@ -23,8 +23,9 @@ from llm_engineering.application.crawlers.runner import (
     crawl_links,
     pool_size,
 )
-from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
+from llm_engineering.domain.types import DataCategory
 from llm_engineering.settings import get_settings
 from tests.integration import test_crawlers
 from tests.integration.test_crawlers import ScriptedServer, closed_port
@@ -104,13 +105,13 @@ def test_transient_failures_are_retried_and_permanent_ones_are_not(
         assert results[link].status is CrawlStatus.FAILED and results[link].attempts == 3  # 1 + 2 retries
     assert results[missing].attempts == 1 and site.hits["/missing"] == 1
     assert report.retries == 2 + 2 + 2 + 2
-    assert ArticleDocument.count() == 1
+    assert Document.count(category=DataCategory.ARTICLES) == 1
 
 
 class FlakyNetworkCrawler(BaseCrawler):
     """A real crawler whose source drops the connection on the first try (an unexpected OSError)."""
 
-    model = ArticleDocument
+    category = DataCategory.ARTICLES
     calls: ClassVar[Counter[str]] = Counter()
 
     def crawl(self, link: str, user: UserDocument) -> int:
@@ -119,7 +120,8 @@ class FlakyNetworkCrawler(BaseCrawler):
             raise ConnectionResetError("connection reset by peer")
         if "bug" in link:
             raise KeyError("a bug in the crawler")
-        ArticleDocument(
+        Document(
+            category=DataCategory.ARTICLES,
             content={"Title": "t", "Subtitle": None, "Content": "c", "language": None},
             platform="test",
             link=link,
@@ -149,7 +151,7 @@ def test_unexpected_exceptions_fail_one_link_and_network_ones_are_retried(user: 
 class ThreadBoundCrawler(BaseCrawler):
     """Counts instances and closes: a light crawler gets one instance per worker thread."""
 
-    model = ArticleDocument
+    category = DataCategory.ARTICLES
     lock = threading.Lock()
     created: ClassVar[list[ThreadBoundCrawler]] = []
     closed: ClassVar[int] = 0
@@ -209,12 +211,16 @@ def test_a_second_run_skips_everything_and_writes_nothing(site: ScriptedServer, 
     ]
     first = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
     assert first.crawled == 3 and first.documents == 4 + 5 + 1
-    counts = (ArticleDocument.count(), PostDocument.count())
+    counts = (Document.count(category=DataCategory.ARTICLES), Document.count(category=DataCategory.POSTS))
 
     second = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
 
     assert second.skipped == 3 and second.crawled == 0 and second.documents == 0
-    assert (ArticleDocument.count(), PostDocument.count()) == counts == (5, 5)
+    assert (
+        (Document.count(category=DataCategory.ARTICLES), Document.count(category=DataCategory.POSTS))
+        == counts
+        == (5, 5)
+    )
     assert site.hits["/article/idempotent"] == 1
 
 
@@ -273,7 +279,7 @@ def test_retry_after_is_honoured(site: ScriptedServer, user: UserDocument) -> No
 class RateLimitedCrawler(BaseCrawler):
     """A source that always asks for an hour's wait."""
 
-    model = ArticleDocument
+    category = DataCategory.ARTICLES
 
     def crawl(self, link: str, user: UserDocument) -> int:
         raise CrawlError(f"{link} answered 429", transient=True, retry_after_s=3600)
@@ -331,7 +337,10 @@ def test_runner_on_a_real_mongodb_server(mongo_server_stores: str) -> None:
     second = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
 
     assert first.crawled == 2 and second.skipped == 2
-    assert ArticleDocument.count() == 4 and PostDocument.count() == 5
+    assert (
+        Document.count(category=DataCategory.ARTICLES) == 4
+        and Document.count(category=DataCategory.POSTS) == 5
+    )
 
 
 def test_links_are_interleaved_across_domains_and_backoff_grows() -> None:
@@ -354,7 +363,7 @@ def test_the_pool_is_sized_by_the_domains_slots_and_capped() -> None:
 class BrowserPoolCrawler(BaseCrawler):
     """A crawler that says it drives a browser: the runner must limit how many work at once."""
 
-    model = ArticleDocument
+    category = DataCategory.ARTICLES
     uses_browser = True
     lock = threading.Lock()
     in_flight = 0

@@ -25,8 +25,9 @@ from llm_engineering.application.crawlers.dispatcher import CrawlerDispatcher
 from llm_engineering.application.crawlers.github import GithubCrawler, repository_link
 from llm_engineering.application.crawlers.linkedin_export import LinkedInExportCrawler
 from llm_engineering.application.crawlers.local_files import LocalFilesCrawler
-from llm_engineering.domain.documents import ArticleDocument, PostDocument, RepositoryDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
 from llm_engineering.domain.exceptions import CrawlError, UnsupportedLinkError
+from llm_engineering.domain.types import DataCategory
 from llm_engineering.settings import PROJECT_ROOT, get_settings
 from tests.conftest import OWN_PAGES_DIR, SHARED_PAGES_DIR, serve_directory
 
@@ -275,7 +276,7 @@ def test_article_crawler_stores_the_main_text_without_boilerplate(
     result = crawler.extract(link, user)
 
     assert result.status is CrawlStatus.CRAWLED and result.documents == 1
-    document = ArticleDocument.find(link=link)
+    document = Document.find(category=DataCategory.ARTICLES, link=link)
     assert document is not None
     assert document.platform == "127.0.0.1" and document.author_full_name == "Ada Writer"
     assert {"Title", "Subtitle", "Content", "language"} <= set(document.content.model_dump())
@@ -287,7 +288,7 @@ def test_article_crawler_stores_the_main_text_without_boilerplate(
     for boilerplate in ("Subscribe now", "Copyright", "About"):
         assert boilerplate not in document.content.content
     assert crawler.extract(link, user).status is CrawlStatus.SKIPPED  # already stored
-    assert ArticleDocument.count() == 1
+    assert Document.count(category=DataCategory.ARTICLES) == 1
     crawler.close()
 
 
@@ -301,7 +302,7 @@ def test_substack_post_comes_out_clean_with_platform_substack(
 
     crawler.extract(link, user)
 
-    document = ArticleDocument.find(link=link)
+    document = Document.find(category=DataCategory.ARTICLES, link=link)
     assert document is not None and document.platform == "substack"
     assert document.content.title == "Boring Pipelines"
     assert document.content.subtitle == "Why reruns should change nothing"
@@ -313,7 +314,7 @@ def test_substack_post_comes_out_clean_with_platform_substack(
 def test_pages_in_other_encodings_are_decoded(site: ScriptedServer, user: UserDocument) -> None:
     for path, title in (("/latin1", "Caf\u00e9 cr\u00e8me"), ("/no-content-type", "Untyped")):
         CustomArticleCrawler().extract(site.url(path), user)
-        document = ArticleDocument.find(link=site.url(path))
+        document = Document.find(category=DataCategory.ARTICLES, link=site.url(path))
         assert document is not None and document.content.title == title
 
 
@@ -349,7 +350,7 @@ def test_bad_pages_raise_crawl_errors_saying_whether_to_retry(
         CustomArticleCrawler(timeout_s=timeout_s).extract(link, user)
     assert raised.value.transient is transient
     assert link in str(raised.value)
-    assert ArticleDocument.count() == 0
+    assert Document.count(category=DataCategory.ARTICLES) == 0
 
 
 def test_a_server_error_then_success_stores_the_page_on_the_second_try(
@@ -414,7 +415,7 @@ def test_saved_real_pages_are_stored_with_their_article_text(
 
     crawler.extract(link, user)
 
-    document = ArticleDocument.find(link=link)
+    document = Document.find(category=DataCategory.ARTICLES, link=link)
     assert document is not None
     title, expected_words = _expected(SHARED_PAGES_DIR / page)
     assert title.startswith(document.content.title) or document.content.title.startswith(title)
@@ -484,7 +485,7 @@ def test_github_crawler_stores_a_repository_with_its_text_intact(tmp_path: Path,
     result = crawler.extract(link, user)
 
     assert result.status is CrawlStatus.CRAWLED and result.documents == 1
-    document = RepositoryDocument.find(link=link)
+    document = Document.find(category=DataCategory.REPOSITORIES, link=link)
     assert document is not None
     assert document.name == "demo-repo" and document.platform == "github"
     assert set(document.content) == {"README.md", "src/demo/module.py", "src/demo/deep/nested/config.yaml"}
@@ -505,7 +506,10 @@ def test_crawl_counts_no_document_when_the_link_was_stored_meanwhile(
     article = site.url("/article/raced")
     assert CustomArticleCrawler().crawl(article, user) == 1
     assert CustomArticleCrawler().crawl(article, user) == 0
-    assert RepositoryDocument.count() == 1 and ArticleDocument.count() == 1
+    assert (
+        Document.count(category=DataCategory.REPOSITORIES) == 1
+        and Document.count(category=DataCategory.ARTICLES) == 1
+    )
 
 
 def test_github_links_of_one_repository_are_stored_once_without_credentials(user: UserDocument) -> None:
@@ -516,7 +520,8 @@ def test_github_links_of_one_repository_are_stored_once_without_credentials(user
         "https://ada:ghp_secret123@github.com/ada/repo",
     ]
     assert {repository_link(form) for form in forms} == {"https://github.com/ada/repo.git"}
-    RepositoryDocument(
+    Document(
+        category=DataCategory.REPOSITORIES,
         content={"README.md": "# repo\n"},
         name="repo",
         link=repository_link(forms[0]),
@@ -539,7 +544,7 @@ def test_github_crawler_reads_a_bare_repository_and_stops_at_the_total_limit(
 
     crawler.extract(bare.as_uri(), user)
 
-    document = RepositoryDocument.find(link=bare.as_uri())
+    document = Document.find(category=DataCategory.REPOSITORIES, link=bare.as_uri())
     assert document is not None and document.name == "demo"
     assert sum(len(text.encode()) for text in document.content.values()) <= 200
     assert crawler.notes["skipped"]["total size limit reached"] >= 1
@@ -552,7 +557,7 @@ def test_a_missing_repository_is_a_permanent_error_naming_the_link(
     with pytest.raises(CrawlError, match="does not exist") as raised:
         GithubCrawler().extract(link, user)
     assert not raised.value.transient and link in str(raised.value)
-    assert RepositoryDocument.count() == 0
+    assert Document.count(category=DataCategory.REPOSITORIES) == 0
 
 
 # --- local files ------------------------------------------------------------------------------------------
@@ -567,7 +572,9 @@ def test_a_folder_of_articles_becomes_one_document_per_file(user: UserDocument) 
     result = crawler.extract(link, user)
 
     assert result.status is CrawlStatus.CRAWLED and result.documents == 4
-    documents = {Path(urlsplit(d.link).path).name: d for d in ArticleDocument.bulk_find()}
+    documents = {
+        Path(urlsplit(d.link).path).name: d for d in Document.bulk_find(category=DataCategory.ARTICLES)
+    }
     assert set(documents) == {
         "idempotent-pipelines.md",
         "small-models-first.md",
@@ -599,9 +606,9 @@ def test_a_single_file_by_path_or_file_url(tmp_path: Path, user: UserDocument) -
     assert crawler.extract(str(note), user).documents == 1
     assert crawler.extract(markdown.as_uri(), user).documents == 1
 
-    stored_note = ArticleDocument.find(link=note.as_uri())
+    stored_note = Document.find(category=DataCategory.ARTICLES, link=note.as_uri())
     assert stored_note is not None and stored_note.content.title == "My notes"
-    stored_markdown = ArticleDocument.find(link=markdown.as_uri())
+    stored_markdown = Document.find(category=DataCategory.ARTICLES, link=markdown.as_uri())
     assert stored_markdown is not None and stored_markdown.content.title == "A section"
     assert stored_markdown.content.content.startswith("Intro paragraph")
 
@@ -619,11 +626,11 @@ def test_a_folder_with_an_unparseable_file_is_skipped_on_the_second_run(
     assert any("blank.md" in failure for failure in first.extra["skipped_files"])
 
     again = crawler.extract(str(tmp_path), user)
-    assert again.status is CrawlStatus.SKIPPED and ArticleDocument.count() == 1
+    assert again.status is CrawlStatus.SKIPPED and Document.count(category=DataCategory.ARTICLES) == 1
 
     (tmp_path / "new.md").write_text("# New\n\nA new post added since the last run.\n")
     assert crawler.extract(str(tmp_path), user).status is CrawlStatus.CRAWLED  # a new file is crawled
-    assert ArticleDocument.count() == 2
+    assert Document.count(category=DataCategory.ARTICLES) == 2
 
 
 def test_local_sources_that_cannot_be_crawled(tmp_path: Path, user: UserDocument) -> None:
@@ -654,7 +661,7 @@ def test_linkedin_export_csv_becomes_posts(user: UserDocument) -> None:
     result = crawler.extract(link, user)
 
     assert result.documents == 5 and result.extra["empty_rows"] == 1
-    posts = {post.link: post for post in PostDocument.bulk_find()}
+    posts = {post.link: post for post in Document.bulk_find(category=DataCategory.POSTS)}
     assert len(posts) == 5 and all(post.platform == "linkedin" for post in posts.values())
     multi_line = posts["https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7300000000000000005"]
     assert multi_line.content.content.startswith("Three habits that made my data pipelines boring")
@@ -684,9 +691,13 @@ def test_linkedin_export_quirks(tmp_path: Path, user: UserDocument) -> None:
 
     assert result.documents == 2
     assert result.extra == {"empty_rows": 1, "duplicate_rows": 1}
-    wrapped = PostDocument.find(link="https://li.example/1")
+    wrapped = Document.find(category=DataCategory.POSTS, link="https://li.example/1")
     assert wrapped is not None and wrapped.content.content == 'Wrapped post with "inner" quotes.'
-    unlinked = [post for post in PostDocument.bulk_find() if post.link != "https://li.example/1"]
+    unlinked = [
+        post
+        for post in Document.bulk_find(category=DataCategory.POSTS)
+        if post.link != "https://li.example/1"
+    ]
     assert unlinked[0].link.startswith(csv_path.as_uri() + "#post-")
     assert unlinked[0].content.content == "A post without its link,\nover two lines."
     assert LinkedInExportCrawler().extract(str(csv_path), user).status is CrawlStatus.SKIPPED
@@ -737,7 +748,7 @@ def test_own_saved_pages_are_stored_with_their_article_text(
         assert crawler.extract(link, user).status is CrawlStatus.CRAWLED
     finally:
         server.shutdown()
-    document = ArticleDocument.find(link=link)
+    document = Document.find(category=DataCategory.ARTICLES, link=link)
     assert document is not None and document.platform == platform
     title, expected_words = _expected(OWN_PAGES_DIR / page)
     assert document.content.title == title

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from llm_engineering.domain.documents import ArticleDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
+from llm_engineering.domain.types import DataCategory
 from tools.data_warehouse import export_to_json, import_from_json
 
 
@@ -34,7 +35,7 @@ def test_import_is_idempotent_and_export_round_trips(stores, tmp_path: Path) -> 
     source = write_export(tmp_path / "in", str(uuid.uuid4()), ["https://e.com/1", "https://e.com/2"])
     assert import_from_json(source) == {"UserDocument": 1, "ArticleDocument": 2}
     import_from_json(source)
-    assert UserDocument.count() == 1 and ArticleDocument.count() == 2
+    assert UserDocument.count() == 1 and Document.count(category=DataCategory.ARTICLES) == 2
     export_to_json(tmp_path / "out")
     for name in ("UserDocument", "ArticleDocument"):
         original = json.loads((source / f"{name}.json").read_text())
@@ -48,7 +49,7 @@ def test_imported_documents_follow_an_author_stored_under_another_id(stores, tmp
     exported_id = str(uuid.uuid4())
     import_from_json(write_export(tmp_path / "in", exported_id, ["https://e.com/1"]))
     assert UserDocument.count() == 1
-    (article,) = ArticleDocument.bulk_find()
+    (article,) = Document.bulk_find(category=DataCategory.ARTICLES)
     assert article.author_id == stored.id  # not the exported id, which names no stored user
 
 

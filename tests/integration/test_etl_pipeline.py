@@ -5,7 +5,8 @@ from collections.abc import Iterator
 import pytest
 from zenml.client import Client
 
-from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
+from llm_engineering.domain.types import DataCategory
 from llm_engineering.settings import get_settings
 from pipelines.digital_data_etl import digital_data_etl
 from tests.conftest import FIXTURES_DIR, PROJECT_ROOT, serve_directory
@@ -44,7 +45,7 @@ def test_etl_crawls_reports_failures_and_is_idempotent(stores, site: str) -> Non
     assert failures[0]["link"].endswith("missing-page.html") and "404" in failures[0]["reason"]
 
     user = UserDocument.find(first_name="Ada", last_name="Writer")
-    articles = ArticleDocument.bulk_find(author_id=user.id)
+    articles = Document.bulk_find(category=DataCategory.ARTICLES, author_id=user.id)
     assert {a.content.title for a in articles} == {
         "Why I write every morning",
         "Small models, sharp tools",
@@ -52,19 +53,23 @@ def test_etl_crawls_reports_failures_and_is_idempotent(stores, site: str) -> Non
     first = next(a for a in articles if a.link.endswith("first-post.html"))
     assert "three hundred words" in first.content.content
     assert "cookies" not in first.content.content and "Privacy" not in first.content.content
-    posts_before = PostDocument.count(author_id=user.id)
+    posts_before = Document.count(category=DataCategory.POSTS, author_id=user.id)
     assert posts_before > 0
 
     rerun = run_etl("Ada Writer", links)
     again = crawl_metadata(rerun.id)
     assert again["crawled"] == 0 and again["skipped_as_existing"] == 3 and again["failed"] == 1
-    assert ArticleDocument.count() == 2 and PostDocument.count() == posts_before and UserDocument.count() == 1
+    assert (
+        Document.count(category=DataCategory.ARTICLES) == 2
+        and Document.count(category=DataCategory.POSTS) == posts_before
+        and UserDocument.count() == 1
+    )
 
 
 def test_etl_step_fails_when_every_link_failed(stores, site: str) -> None:
     with pytest.raises(RuntimeError, match="crawl_links"):  # ZenML names the failed step
         run_etl("Ada Writer", [f"{site}/nope.html", "ftp://example.com/file", "not a url"])
-    assert ArticleDocument.count() == 0
+    assert Document.count(category=DataCategory.ARTICLES) == 0
     failed_run = Client().get_pipeline("digital_data_etl").last_run
     assert failed_run.status == "failed" and failed_run.steps["crawl_links"].status == "failed"
 
@@ -96,7 +101,7 @@ def test_etl_reports_each_bad_input_with_a_clear_reason(
     assert run.status == "completed"
     metadata = crawl_metadata(run.id)
     assert metadata["crawled"] == 2 and metadata["failed"] == len(bad)
-    assert ArticleDocument.count() == 2
+    assert Document.count(category=DataCategory.ARTICLES) == 2
     failures = {
         failure["link"]: failure["reason"]
         for entry in metadata["by_domain"].values()

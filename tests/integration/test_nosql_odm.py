@@ -8,7 +8,8 @@ from pymongo.errors import DuplicateKeyError
 
 from llm_engineering.domain.base.nosql import OnConflict
 from llm_engineering.domain.content import ArticleContent
-from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
+from llm_engineering.domain.types import DataCategory
 
 
 @pytest.fixture(params=["embedded", "mongodb_server"])
@@ -18,8 +19,9 @@ def warehouse(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-def make_article(user: UserDocument, link: str, title: str = "A title") -> ArticleDocument:
-    return ArticleDocument(
+def make_article(user: UserDocument, link: str, title: str = "A title") -> Document:
+    return Document(
+        category=DataCategory.ARTICLES,
         content={"Title": title, "Content": "Body"},
         platform="example.com",
         author_id=user.id,
@@ -31,9 +33,9 @@ def make_article(user: UserDocument, link: str, title: str = "A title") -> Artic
 def test_mongo_round_trip_keeps_every_field(warehouse: str) -> None:
     user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
     article = make_article(user, "https://example.com/a").save()
-    stored = ArticleDocument.find(link="https://example.com/a")
+    stored = Document.find(category=DataCategory.ARTICLES, link="https://example.com/a")
     assert stored == article
-    raw = ArticleDocument.collection().find_one({"link": "https://example.com/a"})
+    raw = Document.collection("articles").find_one({"link": "https://example.com/a"})
     assert raw["_id"] == str(article.id) and raw["author_id"] == str(user.id)
 
 
@@ -79,7 +81,7 @@ def test_saving_an_existing_link_never_makes_a_second_document(warehouse: str) -
 
     updated = make_article(user, "https://example.com/a", title="third").save(on_conflict="update")
     assert updated.id == original.id and updated.content.title == "third"
-    assert ArticleDocument.count() == 1
+    assert Document.count(category=DataCategory.ARTICLES) == 1
 
     with pytest.raises(DuplicateKeyError):
         make_article(user, "https://example.com/a").save(on_conflict="raise")
@@ -89,15 +91,15 @@ def test_bulk_insert_skips_stored_links_and_counts_new_ones(warehouse: str) -> N
     user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
     make_article(user, "https://example.com/1").save()
     batch = [make_article(user, f"https://example.com/{i}") for i in range(1, 5)]
-    assert ArticleDocument.bulk_insert(batch) == 3
-    assert ArticleDocument.bulk_insert(batch) == 0
-    assert ArticleDocument.count() == 4
+    assert Document.bulk_insert(batch) == 3
+    assert Document.bulk_insert(batch) == 0
+    assert Document.count(category=DataCategory.ARTICLES) == 4
 
 
 def test_bulk_insert_update_overwrites_stored_documents(warehouse: str) -> None:
     user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
     make_article(user, "https://example.com/1", title="old").save()
-    inserted = ArticleDocument.bulk_insert(
+    inserted = Document.bulk_insert(
         [
             make_article(user, "https://example.com/1", title="new"),
             make_article(user, "https://example.com/2"),
@@ -105,22 +107,28 @@ def test_bulk_insert_update_overwrites_stored_documents(warehouse: str) -> None:
         on_conflict=OnConflict.UPDATE,
     )
     assert inserted == 1
-    assert ArticleDocument.find(link="https://example.com/1").content.title == "new"
+    assert Document.find(category=DataCategory.ARTICLES, link="https://example.com/1").content.title == "new"
 
 
 def test_find_and_bulk_find_filter_by_uuid(warehouse: str) -> None:
     ada = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
     bob = UserDocument.get_or_create(first_name="Bob", last_name="Other")
-    ArticleDocument.bulk_insert([make_article(ada, f"https://a/{i}") for i in range(3)])
-    ArticleDocument.bulk_insert([make_article(bob, "https://b/1")])
-    assert {a.link for a in ArticleDocument.bulk_find(author_id=ada.id)} == {
+    Document.bulk_insert([make_article(ada, f"https://a/{i}") for i in range(3)])
+    Document.bulk_insert([make_article(bob, "https://b/1")])
+    assert {a.link for a in Document.bulk_find(category=DataCategory.ARTICLES, author_id=ada.id)} == {
         "https://a/0",
         "https://a/1",
         "https://a/2",
     }
-    assert ArticleDocument.find(id=ArticleDocument.find(link="https://b/1").id).author_id == bob.id
-    assert ArticleDocument.find(link="https://missing") is None
-    assert PostDocument.bulk_find() == []
+    assert (
+        Document.find(
+            category=DataCategory.ARTICLES,
+            id=Document.find(category=DataCategory.ARTICLES, link="https://b/1").id,
+        ).author_id
+        == bob.id
+    )
+    assert Document.find(category=DataCategory.ARTICLES, link="https://missing") is None
+    assert Document.bulk_find(category=DataCategory.POSTS) == []
 
 
 def test_from_mongo_rejects_an_empty_document() -> None:
@@ -141,9 +149,9 @@ def test_find_existing_links_reads_only_stored_links(warehouse: str) -> None:
     make_article(user, "https://example.com/1").save()
     make_article(user, "https://example.com/2").save()
     asked = ["https://example.com/2", "https://example.com/3", "https://example.com/2"]
-    assert ArticleDocument.find_existing_links(asked) == {"https://example.com/2"}
-    assert ArticleDocument.find_existing_links([]) == set()
-    assert PostDocument.find_existing_links(asked) == set()
+    assert Document.find_existing_links(DataCategory.ARTICLES, asked) == {"https://example.com/2"}
+    assert Document.find_existing_links(DataCategory.ARTICLES, []) == set()
+    assert Document.find_existing_links(DataCategory.POSTS, asked) == set()
 
 
 def test_upsert_replaces_by_id_and_refuses_a_stored_link_under_another_id(warehouse: str) -> None:
@@ -151,8 +159,12 @@ def test_upsert_replaces_by_id_and_refuses_a_stored_link_under_another_id(wareho
     article = make_article(user, "https://example.com/1", title="first")
     article.upsert()
     article.model_copy(update={"content": ArticleContent(title="second", content="Body")}).upsert()
-    stored = ArticleDocument.find(id=article.id)
-    assert ArticleDocument.count() == 1 and stored is not None and stored.content.title == "second"
+    stored = Document.find(category=DataCategory.ARTICLES, id=article.id)
+    assert (
+        Document.count(category=DataCategory.ARTICLES) == 1
+        and stored is not None
+        and stored.content.title == "second"
+    )
     with pytest.raises(DuplicateKeyError):
         make_article(user, "https://example.com/1").upsert()  # a new id, the same link
-    assert ArticleDocument.count() == 1
+    assert Document.count(category=DataCategory.ARTICLES) == 1

@@ -27,8 +27,9 @@ from llm_engineering.application.crawlers.linkedin import LinkedInCrawler
 from llm_engineering.application.crawlers.medium import MediumCrawler
 from llm_engineering.application.fetching import browser
 from llm_engineering.application.fetching.browser import INSTALL_HINT, find_chromedriver, find_chromium_binary
-from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
 from llm_engineering.domain.exceptions import CrawlError, ImproperlyConfigured
+from llm_engineering.domain.types import DataCategory
 from llm_engineering.settings import get_settings
 from tests.conftest import SHARED_PAGES_DIR, serve_directory
 
@@ -129,7 +130,7 @@ def test_medium_story_is_stored_without_page_chrome(
     link = f"{site}/story.html"
     assert medium_crawler.crawl(link, user) == 1
 
-    document = ArticleDocument.find(link=link)
+    document = Document.find(category=DataCategory.ARTICLES, link=link)
     assert document is not None
     assert document.platform == "medium" and document.author_full_name == "Jane Doe"
     content = document.content
@@ -152,7 +153,10 @@ def test_medium_story_is_stored_without_page_chrome(
 def test_one_browser_serves_many_links(medium_crawler: MediumCrawler, site: str, user: UserDocument) -> None:
     assert medium_crawler.crawl(f"{site}/story.html", user) == 1
     assert medium_crawler.crawl(f"{site}/second.html", user) == 1
-    assert ArticleDocument.find(link=f"{site}/second.html").content.title == "Chunking without tears"
+    assert (
+        Document.find(category=DataCategory.ARTICLES, link=f"{site}/second.html").content.title
+        == "Chunking without tears"
+    )
     assert medium_crawler.driver_starts == 1  # the module's crawler never started a second browser
 
 
@@ -172,7 +176,7 @@ def test_scrolling_until_the_page_stops_growing(
     assert "Lazy paragraph 3 arrived after scrolling." in medium_crawler.driver.page_source
 
     assert medium_crawler.crawl(link, user) == 1  # loads again, scrolls to the end, then extracts
-    text = ArticleDocument.find(link=link).content.content
+    text = Document.find(category=DataCategory.ARTICLES, link=link).content.content
     assert "Lazy paragraph 1 arrived after scrolling." in text
     assert "Lazy paragraph 3 arrived after scrolling." in text
 
@@ -185,7 +189,7 @@ def test_http_errors_are_crawl_errors_and_store_nothing(
     with pytest.raises(CrawlError, match="HTTP 404") as missing:
         medium_crawler.crawl(f"{site}/no-such-story.html", user)
     assert missing.value.transient is False
-    assert ArticleDocument.count() == 0
+    assert Document.count(category=DataCategory.ARTICLES) == 0
 
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
@@ -278,7 +282,7 @@ def test_real_medium_pages(
 
     assert medium_crawler.crawl(link, user) == 1
 
-    content = ArticleDocument.find(link=link).content
+    content = Document.find(category=DataCategory.ARTICLES, link=link).content
     assert content.title == title
     assert content.subtitle == subtitle
     assert content.language == "en"
@@ -490,7 +494,9 @@ def test_linkedin_login_then_posts_of_a_post_page_and_a_profile(
     finally:
         logger.remove(sink)
 
-    posts = {post.link: post for post in PostDocument.bulk_find(author_id=str(user.id))}
+    posts = {
+        post.link: post for post in Document.bulk_find(category=DataCategory.POSTS, author_id=str(user.id))
+    }
     feed = "https://www.linkedin.com/feed/update/urn:li:activity:"
     assert sorted(posts) == [feed + f"72000000000000000{i:02d}" for i in (1, 2)] + [
         feed + f"720000000000000010{i}" for i in (1, 2)
@@ -522,7 +528,7 @@ def test_linkedin_public_post_page_needs_no_login(
     _credentials(monkeypatch, "", "")
     link = f"{shared_pages_server}/intent-miner/linkedin_post.html"
     assert linkedin_crawler.crawl(link, user) == 1
-    (post,) = PostDocument.bulk_find(author_id=str(user.id))
+    (post,) = Document.bulk_find(category=DataCategory.POSTS, author_id=str(user.id))
     assert post.link == "https://www.linkedin.com/feed/update/urn:li:activity:7463608443963318272"
     assert post.content.content.startswith("Looking for a tool that builds relationships")
     assert "Ryan Companies" not in post.content.content

@@ -18,7 +18,6 @@ class Note(VectorBaseDocument):
 
     class Settings:
         name = "test_notes"
-        category = DataCategory.ARTICLES
 
 
 class PlainNote(VectorBaseDocument):
@@ -26,7 +25,15 @@ class PlainNote(VectorBaseDocument):
 
     class Settings:
         name = "test_plain_notes"
-        category = DataCategory.POSTS
+        use_vector_index = False
+
+
+class TaggedNote(VectorBaseDocument):
+    category: DataCategory
+    content: str
+
+    class Settings:
+        name = "test_{category}_notes"
         use_vector_index = False
 
 
@@ -146,13 +153,22 @@ def test_concurrent_writers_lose_no_points_in_local_mode(stores) -> None:
     assert Note.count() == 400
 
 
-def test_grouping_helpers(stores) -> None:
-    docs = [Note(content="a", author_id="a"), PlainNote(content="b"), Note(content="c", author_id="a")]
-    assert {cls: len(group) for cls, group in VectorBaseDocument.group_by_class(docs).items()} == {
-        Note: 2,
-        PlainNote: 1,
-    }
-    assert set(VectorBaseDocument.group_by_category(docs)) == {DataCategory.ARTICLES, DataCategory.POSTS}
+def test_a_class_stored_per_category_writes_each_document_to_its_categorys_collection(stores) -> None:
+    docs = [
+        TaggedNote(category=DataCategory.ARTICLES, content="a"),
+        TaggedNote(category=DataCategory.POSTS, content="b"),
+        TaggedNote(category=DataCategory.ARTICLES, content="c"),
+    ]
+    assert TaggedNote.bulk_insert(docs) == 3
+    assert TaggedNote.count(category="articles") == 2 and TaggedNote.count(category="posts") == 1
+    (post,) = TaggedNote.find_all(category=DataCategory.POSTS)
+    assert post == docs[1].model_copy(update={"score": None})
+    record = next(TaggedNote.scroll(category="posts", payload=["content", "category"]))
+    assert record.payload == {"content": "b"}  # the collection says the category: it is not stored
+    TaggedNote.delete(ids=[docs[0].id], category="articles")
+    assert [n.content for n in TaggedNote.find_all(category="articles")] == ["c"]
+    with pytest.raises(ImproperlyConfigured, match="stored per category"):
+        TaggedNote.count()
 
 
 def test_a_class_without_a_collection_name_is_a_clear_error() -> None:

@@ -19,12 +19,8 @@ from llm_engineering.application.preprocessing.text_chunking import (
     TextChunk,
     TokenAwareSplitter,
 )
-from llm_engineering.domain.chunks import ArticleChunk, PostChunk, RepositoryChunk
-from llm_engineering.domain.cleaned_documents import (
-    CleanedArticleDocument,
-    CleanedPostDocument,
-    CleanedRepositoryDocument,
-)
+from llm_engineering.domain.cleaned_documents import CleanedDocument
+from llm_engineering.domain.types import DataCategory
 
 SETTINGS = ChunkingSettings(chunk_size=64, chunk_overlap=8, min_chunk_size=16)
 PARAGRAPHS = [
@@ -145,8 +141,9 @@ def test_yaml_overrides_replace_only_the_given_fields() -> None:
     assert default.fingerprint("articles", "m", "s") != default.fingerprint("articles", "m", "other")
 
 
-def cleaned_article(content: str, author_id: uuid.UUID | None = None) -> CleanedArticleDocument:
-    return CleanedArticleDocument(
+def cleaned_article(content: str, author_id: uuid.UUID | None = None) -> CleanedDocument:
+    return CleanedDocument(
+        category=DataCategory.ARTICLES,
         content=content,
         platform="medium",
         author_id=author_id or uuid.uuid4(),
@@ -174,23 +171,36 @@ def test_dispatcher_routes_each_category_and_fills_payload_fields(model) -> None
     common = {"platform": "p", "author_id": author, "author_full_name": "Ada Lovelace", "content_hash": "h"}
     documents = [
         cleaned_article("An article.", author),
-        CleanedPostDocument(
-            content="A post.", image="i.png", link="https://x/p", feature_fingerprint="f", **common
+        CleanedDocument(
+            category=DataCategory.POSTS,
+            content="A post.",
+            title="A post's title",
+            publication_date="2024-05-01",
+            link="https://x/p",
+            feature_fingerprint="f",
+            **common,
         ),
-        CleanedRepositoryDocument(
+        CleanedDocument(
+            category=DataCategory.REPOSITORIES,
             content="File: a.py\nprint(1)\n\n\nFile: b.py\nprint(2)",
-            name="repo",
+            title="repo",
             link="https://x/r",
             feature_fingerprint="f",
             **common,
         ),
     ]
     chunks = ChunkingDispatcher.dispatch(documents, FeatureEngineeringConfig(), model)
-    assert {type(chunk) for chunk in chunks} == {ArticleChunk, PostChunk, RepositoryChunk}
-    post_chunk = next(chunk for chunk in chunks if isinstance(chunk, PostChunk))
-    assert post_chunk.image == "i.png" and post_chunk.link == "https://x/p" and post_chunk.author_id == author
-    repo_chunk = next(chunk for chunk in chunks if isinstance(chunk, RepositoryChunk))
-    assert repo_chunk.name == "repo"
+    assert {chunk.category for chunk in chunks} == {
+        DataCategory.ARTICLES,
+        DataCategory.POSTS,
+        DataCategory.REPOSITORIES,
+    }
+    post_chunk = next(chunk for chunk in chunks if chunk.category == DataCategory.POSTS)
+    assert post_chunk.link == "https://x/p" and post_chunk.author_id == author
+    assert post_chunk.title == "A post's title" and post_chunk.publication_date == "2024-05-01"
+    assert post_chunk.content == "A post." and post_chunk.platform == "p"
+    repo_chunk = next(chunk for chunk in chunks if chunk.category == DataCategory.REPOSITORIES)
+    assert repo_chunk.title == "repo"
     assert set(post_chunk.metadata) >= {
         "chunk_index",
         "chunk_count",
@@ -205,9 +215,10 @@ def test_repository_chunks_break_between_files_first(model) -> None:
         f"File: pkg/module_{i}.py\n" + "\n".join(f"def f{j}(x):\n    return x + {j}" for j in range(8))
         for i in range(4)
     ]
-    document = CleanedRepositoryDocument(
+    document = CleanedDocument(
+        category=DataCategory.REPOSITORIES,
         content="\n\n\n".join(files),
-        name="pkg",
+        title="pkg",
         link="https://x/pkg",
         platform="github",
         author_id=uuid.uuid4(),

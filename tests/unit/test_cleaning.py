@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from llm_engineering.application.preprocessing.cleaning_data_handlers import CleaningHandlerFactory
+from llm_engineering.application.preprocessing.cleaning_data_handlers import CLEANING
 from llm_engineering.application.preprocessing.dispatchers import CleaningDispatcher
 from llm_engineering.application.preprocessing.text_cleaning import clean_code, clean_prose, normalize_unicode
-from llm_engineering.domain.cleaned_documents import (
-    CleanedArticleDocument,
-    CleanedPostDocument,
-    CleanedRepositoryDocument,
-)
-from llm_engineering.domain.documents import ArticleDocument, PostDocument, RepositoryDocument
+from llm_engineering.domain.documents import Document
 from llm_engineering.domain.types import DataCategory
 
 AUTHOR = {"author_id": uuid.uuid4(), "author_full_name": "Ada Lovelace"}
@@ -75,24 +70,27 @@ def test_clean_code_keeps_indentation_and_trims_blank_runs() -> None:
     assert clean_code(code) == "def f(x):\n    if x:\n        return x ** 2\n\nclass A:\n    pass"
 
 
-def test_article_text_fields_in_order_without_missing_subtitle_or_metadata() -> None:
-    article = ArticleDocument(
+def test_article_title_is_a_field_and_the_text_keeps_its_order_without_missing_subtitle() -> None:
+    article = Document(
+        category=DataCategory.ARTICLES,
         content={"Title": "Fine-tune 𝗟𝗹𝗮𝗺𝗮", "Subtitle": "None", "Content": "Body text.", "language": "en"},
         platform="medium",
         link="https://example.com/a",
         **AUTHOR,
     )
     cleaned = clean(article)
-    assert isinstance(cleaned, CleanedArticleDocument)
-    assert cleaned.content == "Fine-tune Llama\n\nBody text."
+    assert cleaned.category == DataCategory.ARTICLES
+    assert cleaned.content == "Body text." and cleaned.title == "Fine-tune Llama"
+    assert cleaned.platform == "medium" and cleaned.publication_date is None
     assert (
         cleaned.id == article.id and cleaned.link == article.link and cleaned.author_id == AUTHOR["author_id"]
     )
     assert cleaned.content_hash == "h" and cleaned.feature_fingerprint == "f"
 
 
-def test_post_keeps_text_under_an_unknown_key_and_its_image() -> None:
-    post = PostDocument(
+def test_post_keeps_text_under_an_unknown_key_and_its_date_as_a_field() -> None:
+    post = Document(
+        category=DataCategory.POSTS,
         content={"Content": "Main text.", "Date": "2024-01-01", "Comment": "An extra field."},
         platform="linkedin",
         link="https://example.com/p/1",
@@ -100,20 +98,25 @@ def test_post_keeps_text_under_an_unknown_key_and_its_image() -> None:
         **AUTHOR,
     )
     cleaned = clean(post)
-    assert isinstance(cleaned, CleanedPostDocument)
+    assert cleaned.category == DataCategory.POSTS
     assert cleaned.content == "Main text.\n\nAn extra field."
-    assert cleaned.image == post.image
+    assert cleaned.publication_date == "2024-01-01" and cleaned.title is None
 
 
 def test_empty_post_cleans_to_empty_text() -> None:
-    post = PostDocument(
-        content={"Content": "  \n "}, platform="linkedin", link="https://example.com/p/2", **AUTHOR
+    post = Document(
+        category=DataCategory.POSTS,
+        content={"Content": "  \n "},
+        platform="linkedin",
+        link="https://example.com/p/2",
+        **AUTHOR,
     )
     assert clean(post).content == ""
 
 
 def test_repository_files_get_a_header_code_stays_code_and_docs_are_prose() -> None:
-    repository = RepositoryDocument(
+    repository = Document(
+        category=DataCategory.REPOSITORIES,
         content={
             "README.md": "# Tool\n\nA tool that\ndoes things. 🚀",
             "src/app.py": "import os\n\n\n\ndef main():\n    return os.sep  # → separator\n",
@@ -125,14 +128,13 @@ def test_repository_files_get_a_header_code_stays_code_and_docs_are_prose() -> N
         **AUTHOR,
     )
     cleaned = clean(repository)
-    assert isinstance(cleaned, CleanedRepositoryDocument)
-    assert cleaned.name == "tool"
+    assert cleaned.category == DataCategory.REPOSITORIES
+    assert cleaned.title == "tool"
     assert cleaned.content == (
         "File: README.md\n# Tool\n\nA tool that does things.\n\n\n"
         "File: src/app.py\nimport os\n\ndef main():\n    return os.sep  # → separator"
     )
 
 
-def test_every_feature_category_has_a_cleaning_handler() -> None:
-    for category in (DataCategory.POSTS, DataCategory.ARTICLES, DataCategory.REPOSITORIES):
-        assert CleaningHandlerFactory.create_handler(category).cleaned_class.get_category() == category
+def test_every_document_category_has_one_cleaning_entry() -> None:
+    assert set(CLEANING) == {DataCategory.POSTS, DataCategory.ARTICLES, DataCategory.REPOSITORIES}

@@ -6,7 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from llm_engineering.domain.content import ArticleContent, PostContent, RepositoryContent
-from llm_engineering.domain.documents import ArticleDocument, PostDocument, RepositoryDocument
+from llm_engineering.domain.documents import Document
+from llm_engineering.domain.types import DataCategory
 
 AUTHOR = {"author_id": uuid.uuid4(), "author_full_name": "Ada Writer"}
 
@@ -54,10 +55,23 @@ def test_content_without_text_is_refused_with_the_missing_key() -> None:
 
 
 def test_documents_validate_dict_content_into_their_category_model() -> None:
-    article = ArticleDocument(content={"Title": "T", "Content": "B"}, platform="medium", link="a", **AUTHOR)
-    post = PostDocument(content={"Content": "P"}, platform="linkedin", link="p", **AUTHOR)
-    repository = RepositoryDocument(
-        content={"a.py": "x = 1\n"}, name="r", platform="github", link="r", **AUTHOR
+    article = Document(
+        category=DataCategory.ARTICLES,
+        content={"Title": "T", "Content": "B"},
+        platform="medium",
+        link="a",
+        **AUTHOR,
+    )
+    post = Document(
+        category=DataCategory.POSTS, content={"Content": "P"}, platform="linkedin", link="p", **AUTHOR
+    )
+    repository = Document(
+        category=DataCategory.REPOSITORIES,
+        content={"a.py": "x = 1\n"},
+        name="r",
+        platform="github",
+        link="r",
+        **AUTHOR,
     )
     assert isinstance(article.content, ArticleContent) and isinstance(post.content, PostContent)
     assert isinstance(repository.content, RepositoryContent) and dict(repository.content.items()) == {
@@ -65,4 +79,14 @@ def test_documents_validate_dict_content_into_their_category_model() -> None:
     }
     assert article.to_mongo()["content"] == {"Title": "T", "Content": "B"}
     assert repository.to_mongo()["content"] == {"a.py": "x = 1\n"}
-    assert ArticleDocument.from_mongo(article.to_mongo()) == article
+    assert Document.from_mongo(article.to_mongo(), "articles") == article
+    assert "category" not in article.to_mongo() and "name" not in article.to_mongo()
+    assert repository.to_mongo()["name"] == "r" and "image" not in repository.to_mongo()
+    assert post.to_mongo()["image"] is None and Document.from_mongo(post.to_mongo(), "posts") == post
+
+
+def test_a_document_of_an_unknown_category_or_a_repository_without_name_is_refused() -> None:
+    with pytest.raises(ValidationError, match="category must be one of articles, posts, repositories"):
+        Document(category="queries", content={"Content": "B"}, platform="x", link="q", **AUTHOR)
+    with pytest.raises(ValidationError, match="needs its `name`"):
+        Document(category="repositories", content={"a.py": "x"}, platform="github", link="r", **AUTHOR)

@@ -112,16 +112,23 @@ def _print_answer(data: dict) -> None:
         _print_sources(data["sources"])
     else:
         for i, chunk in enumerate(data["results"], 1):
-            typer.echo(f"[{i}] {chunk['score']:.4f} {chunk['author_full_name']} {chunk.get('link') or ''}")
+            typer.echo(f"[{i}] {chunk['score']:.4f} {_describe(chunk)}")
             typer.echo("    " + chunk["content"][:300].replace("\n", " "))
 
 
 def _print_sources(sources: list[dict]) -> None:
     typer.echo("\nSources:")
     for i, source in enumerate(sources, 1):
-        typer.echo(
-            f"  [{i}] {source['author_full_name']}: {source.get('link') or '-'} ({source['score']:.4f})"
-        )
+        typer.echo(f"  [{i}] {_describe(source)} ({source['score']:.4f})")
+
+
+def _describe(passage: dict) -> str:
+    """'Author: "Title" (platform, date) link' with whatever of it the passage or source has."""
+    title = f' "{passage["title"]}"' if passage.get("title") else ""
+    where = ", ".join(v for v in (passage.get("platform"), passage.get("publication_date")) if v)
+    return (
+        f"{passage['author_full_name']}:{title}{f' ({where})' if where else ''} {passage.get('link') or '-'}"
+    )
 
 
 def _print_events(lines) -> None:  # noqa: ANN001

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 from loguru import logger
 
-from llm_engineering.domain.base.nosql import NoSQLBaseDocument
-from llm_engineering.domain.documents import UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
+from llm_engineering.domain.types import DataCategory
 from llm_engineering.infrastructure.redaction import mask_uri, strip_credentials
 
 
@@ -64,14 +64,14 @@ class NotesMixin:
 
 
 class BaseCrawler(ABC):
-    """Crawls one kind of source into documents of `model`.
+    """Crawls one kind of source into documents of `category`.
 
     Subclasses implement `crawl`; `extract` (what callers use) skips links already stored, so re-running an
     ETL config adds nothing. `crawl` raises `CrawlError` (or lets an exception escape) on failure: it never
     returns a silent "nothing".
     """
 
-    model: ClassVar[type[NoSQLBaseDocument]]
+    category: ClassVar[DataCategory]
     # A crawler that drives a browser: the runner limits how many work at once (SELENIUM_MAX_WORKERS).
     uses_browser: ClassVar[bool] = False
 
@@ -84,7 +84,7 @@ class BaseCrawler(ABC):
         return strip_credentials(link)
 
     def already_stored(self, link: str) -> bool:
-        return self.model.find(link=self.document_link(link)) is not None
+        return Document.find(category=self.category, link=self.document_link(link)) is not None
 
     def extract(self, link: str, user: UserDocument) -> CrawlResult:
         if self.already_stored(link):

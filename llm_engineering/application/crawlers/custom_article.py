@@ -1,4 +1,4 @@
-"""Any web article (a blog, a Substack post, a Medium post without Selenium) as an ArticleDocument:
+"""Any web article (a blog, a Substack post, a Medium post without Selenium) as an article Document:
 fetched over HTTP (`application/fetching/http.py`), its main text extracted (`application/extraction/`)."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from llm_engineering.application.crawlers.base import BaseCrawler, link_domain
 from llm_engineering.application.extraction import ExtractedArticle, ExtractionError, extract_article
 from llm_engineering.application.fetching.http import fetch_html, new_session, permanent_error
 from llm_engineering.domain.content import ArticleContent
-from llm_engineering.domain.documents import ArticleDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
+from llm_engineering.domain.types import DataCategory
 from llm_engineering.infrastructure.redaction import mask_uri
 from llm_engineering.settings import get_settings
 
@@ -32,7 +33,7 @@ def article_content(article: ExtractedArticle) -> ArticleContent:
 class CustomArticleCrawler(BaseCrawler):
     """Fetch one page over HTTP(S) and store its main text. `platform` is the link's domain."""
 
-    model: ClassVar[type[ArticleDocument]] = ArticleDocument
+    category: ClassVar[DataCategory] = DataCategory.ARTICLES
     platform: ClassVar[str | None] = None  # None: the link's domain
 
     def __init__(self, *, timeout_s: float | None = None, max_bytes: int | None = None) -> None:
@@ -47,7 +48,8 @@ class CustomArticleCrawler(BaseCrawler):
             article = extract_article(page.html, page.url)
         except ExtractionError as error:
             raise permanent_error(f"No article text found at {link}: {error}") from error
-        document = ArticleDocument(
+        document = Document(
+            category=self.category,
             content=article_content(article),
             platform=self.platform or link_domain(link),
             link=self.document_link(link),

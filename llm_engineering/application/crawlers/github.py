@@ -1,4 +1,4 @@
-"""A Git repository as one RepositoryDocument: {relative path: file text}, text kept exactly as written.
+"""A Git repository as one repository Document: {relative path: file text}, text kept exactly as written.
 
 A shallow clone into a temporary folder that is always removed; no `os.chdir`, so threads can clone at once.
 Indentation and blank lines are kept (the reference strips all whitespace, which breaks code); VCS folders,
@@ -19,8 +19,9 @@ from loguru import logger
 
 from llm_engineering.application.crawlers.base import BaseCrawler, NotesMixin
 from llm_engineering.domain.content import RepositoryContent
-from llm_engineering.domain.documents import RepositoryDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
+from llm_engineering.domain.types import DataCategory
 from llm_engineering.infrastructure.redaction import mask_uri, redact, strip_credentials
 from llm_engineering.settings import get_settings
 
@@ -178,7 +179,7 @@ def read_repository(root: Path, *, max_file_bytes: int, max_total_bytes: int) ->
 class GithubCrawler(NotesMixin, BaseCrawler):
     """A repository (GitHub, any git URL, a local `file://` repository) cloned shallowly and stored whole."""
 
-    model: ClassVar[type[RepositoryDocument]] = RepositoryDocument
+    category: ClassVar[DataCategory] = DataCategory.REPOSITORIES
     # robots.txt governs web crawlers fetching pages; `git clone` uses git's own protocol, like a user would.
     obeys_robots_txt: ClassVar[bool] = False
 
@@ -209,7 +210,8 @@ class GithubCrawler(NotesMixin, BaseCrawler):
                 f"The repository {mask_uri(link)} holds no text files to learn from.", transient=False
             )
         self._report_skipped(link, content)
-        document = RepositoryDocument(
+        document = Document(
+            category=self.category,
             content=RepositoryContent(content.files),
             name=repository_name(link),
             link=self.document_link(link),

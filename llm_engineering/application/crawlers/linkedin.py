@@ -1,4 +1,4 @@
-"""LinkedInCrawler: a member's posts (profile activity page or single post page) as PostDocuments.
+"""LinkedInCrawler: a member's posts (profile activity page or single post page) as post Documents.
 
 The browser logs in with LINKEDIN_USERNAME / LINKEDIN_PASSWORD when a page needs it, scrolls the activity
 feed, and hands the DOM to `extract_linkedin_posts` (`application/extraction/sites/linkedin.py`), a pure
@@ -31,8 +31,9 @@ from llm_engineering.application.extraction.sites.linkedin import (
     extract_linkedin_posts,
 )
 from llm_engineering.domain.content import PostContent
-from llm_engineering.domain.documents import PostDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
 from llm_engineering.domain.exceptions import CrawlError, ImproperlyConfigured
+from llm_engineering.domain.types import DataCategory
 from llm_engineering.settings import get_settings
 
 PLATFORM = "linkedin"
@@ -97,7 +98,7 @@ class LinkedInCrawler(BaseSeleniumCrawler):
     `login_url` replaces LinkedIn's sign-in page (tests serve a local form with the same field ids).
     """
 
-    model: ClassVar[type[PostDocument]] = PostDocument
+    category: ClassVar[DataCategory] = DataCategory.POSTS
     scroll_settle_s = 2.0  # the feed fetches the next posts over the network after each scroll
 
     def __init__(
@@ -119,7 +120,7 @@ class LinkedInCrawler(BaseSeleniumCrawler):
         if super().already_stored(link):
             return True
         post_link = post_link_for(link)
-        return post_link is not None and self.model.find(link=post_link) is not None
+        return post_link is not None and Document.find(category=self.category, link=post_link) is not None
 
     def crawl(self, link: str, user: UserDocument) -> int:
         url = activity_url(link)
@@ -141,7 +142,8 @@ class LinkedInCrawler(BaseSeleniumCrawler):
         if not posts:
             raise CrawlError(f"No LinkedIn post with text found at {link}.", transient=False)
         documents = [
-            PostDocument(
+            Document(
+                category=self.category,
                 content=PostContent(content=post.text),
                 link=post.link,
                 image=post.image,
@@ -151,7 +153,7 @@ class LinkedInCrawler(BaseSeleniumCrawler):
             )
             for post in posts
         ]
-        written = PostDocument.bulk_insert(documents)
+        written = Document.bulk_insert(documents)
         logger.info(f"{self.name}: {link}: {len(posts)} post(s) found, {written} new.")
         return written
 

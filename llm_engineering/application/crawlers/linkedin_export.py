@@ -1,4 +1,4 @@
-"""The posts of a LinkedIn data export (Shares.csv) as PostDocuments: no login, no browser, no scraping.
+"""The posts of a LinkedIn data export (Shares.csv) as post Documents: no login, no browser, no scraping.
 
 LinkedIn lets every member download their data (Settings > Data privacy > Get a copy of your data); the
 posts come as Shares.csv with columns Date, ShareLink, ShareCommentary, SharedUrl, MediaUrl, Visibility.
@@ -17,8 +17,9 @@ from loguru import logger
 from llm_engineering.application.crawlers.base import BaseCrawler, NotesMixin
 from llm_engineering.application.fetching.local import file_link, to_local_path
 from llm_engineering.domain.content import PostContent
-from llm_engineering.domain.documents import PostDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
+from llm_engineering.domain.types import DataCategory
 
 # Column names seen across export versions, first match wins.
 _TEXT_COLUMNS = ("sharecommentary", "commentary", "content", "text")
@@ -120,16 +121,16 @@ def _synthetic_link(path: Path, date: str | None, text: str) -> str:
 
 
 class LinkedInExportCrawler(NotesMixin, BaseCrawler):
-    """A LinkedIn data export's Shares.csv (local path or file:// URI) as PostDocuments."""
+    """A LinkedIn data export's Shares.csv (local path or file:// URI) as post Documents."""
 
-    model: ClassVar[type[PostDocument]] = PostDocument
+    category: ClassVar[DataCategory] = DataCategory.POSTS
 
     def already_stored(self, link: str) -> bool:
         path = to_local_path(link)
         if not path.is_file():
             return False  # crawl() says what is wrong
         links = [post.link for post in parse_shares_csv(path).posts]
-        return bool(links) and len(self.model.find_existing_links(links)) == len(set(links))
+        return bool(links) and len(Document.find_existing_links(self.category, links)) == len(set(links))
 
     def crawl(self, link: str, user: UserDocument) -> int:
         path = to_local_path(link)
@@ -145,12 +146,13 @@ class LinkedInExportCrawler(NotesMixin, BaseCrawler):
         if not parsed.posts:
             raise CrawlError(f"The LinkedIn export {path} holds no post with text.", transient=False)
         documents = [self._document(post, user) for post in parsed.posts]
-        return PostDocument.bulk_insert(documents)
+        return Document.bulk_insert(documents)
 
     @staticmethod
-    def _document(post: ExportedPost, user: UserDocument) -> PostDocument:
+    def _document(post: ExportedPost, user: UserDocument) -> Document:
         shared = {"shared_url": post.shared_url} if post.shared_url else {}
-        return PostDocument(
+        return Document(
+            category=DataCategory.POSTS,
             content=PostContent(content=post.text, date=post.date, **shared),
             platform="linkedin",
             image=post.media_url,

@@ -1,6 +1,6 @@
 """Local files as articles: a Markdown, HTML or text file, or a folder of them (a Medium or Substack export).
 
-One ArticleDocument per file, keyed by the file's `file://` URI, so re-running adds only new files.
+One article Document per file, keyed by the file's `file://` URI, so re-running adds only new files.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from llm_engineering.application.fetching.local import (
     to_local_path,
 )
 from llm_engineering.domain.content import ArticleContent
-from llm_engineering.domain.documents import ArticleDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
+from llm_engineering.domain.types import DataCategory
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
@@ -155,9 +156,9 @@ def _yields_document(path: Path) -> bool:
 
 
 class LocalFilesCrawler(NotesMixin, BaseCrawler):
-    """A `file://` URI or local path to a .md/.html/.txt file, or a folder of them, as ArticleDocuments."""
+    """A `file://` URI or local path to a .md/.html/.txt file, or a folder of them, as article Documents."""
 
-    model: ClassVar[type[ArticleDocument]] = ArticleDocument
+    category: ClassVar[DataCategory] = DataCategory.ARTICLES
 
     def _files(self, link: str) -> list[Path]:
         path = to_local_path(link)
@@ -171,7 +172,7 @@ class LocalFilesCrawler(NotesMixin, BaseCrawler):
         files = {file_link(path): path for path in self._files(link)}
         if not files:
             return False
-        stored = self.model.find_existing_links(files)
+        stored = Document.find_existing_links(self.category, files)
         return bool(stored) and not any(
             _yields_document(path) for file, path in files.items() if file not in stored
         )
@@ -187,7 +188,8 @@ class LocalFilesCrawler(NotesMixin, BaseCrawler):
                 failures.append(f"{file.name}: {error}")
                 continue
             documents.append(
-                ArticleDocument(
+                Document(
+                    category=self.category,
                     content=parsed.content,
                     platform=parsed.platform or "local",
                     link=file_link(file),
@@ -202,7 +204,7 @@ class LocalFilesCrawler(NotesMixin, BaseCrawler):
             self.notes["skipped_files"] = failures
         if not documents:
             raise CrawlError(f"No article text in {path}: {'; '.join(failures)}", transient=False)
-        return ArticleDocument.bulk_insert(documents)
+        return Document.bulk_insert(documents)
 
     @staticmethod
     def _check_source(path: Path) -> list[Path]:

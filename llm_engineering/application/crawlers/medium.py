@@ -1,4 +1,4 @@
-"""MediumCrawler: a Medium story, read through headless Chromium, as an ArticleDocument.
+"""MediumCrawler: a Medium story, read through headless Chromium, as an article Document.
 
 Medium answers plain HTTP clients with bot checks more often than a real browser, and some stories render
 parts of their body with JavaScript; the page is therefore loaded in Chromium, scrolled, and its DOM handed to
@@ -20,14 +20,15 @@ from llm_engineering.application.extraction import (
     extract_medium_article,
 )
 from llm_engineering.domain.content import ArticleContent
-from llm_engineering.domain.documents import ArticleDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
+from llm_engineering.domain.types import DataCategory
 
 PLATFORM = "medium"
 
 
 class MediumCrawler(BaseSeleniumCrawler):
-    model: ClassVar[type[ArticleDocument]] = ArticleDocument
+    category: ClassVar[DataCategory] = DataCategory.ARTICLES
     # A story's body is in the first HTML; scrolling only picks up lazily rendered parts, which come fast.
     scroll_settle_s = 0.5
 
@@ -36,7 +37,8 @@ class MediumCrawler(BaseSeleniumCrawler):
         self.scroll_page()
         html = self.page_source()
         article = _extract(html, link)
-        document = ArticleDocument(
+        document = Document(
+            category=self.category,
             content=article_content(article, html),
             link=link,
             platform=PLATFORM,

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from llm_engineering.domain.cleaned_documents import CLEANED_DOCUMENT_CLASSES
+from llm_engineering.domain.cleaned_documents import CleanedDocument
+from llm_engineering.domain.documents import DOCUMENT_CATEGORIES
 
 FEATURE_PIPELINE_COMMAND = "poetry poe run-feature-engineering-pipeline"
 
@@ -21,6 +22,7 @@ class SourceDocument(BaseModel):
     author_full_name: str
     category: str
     link: str | None = None
+    title: str | None = None
 
 
 class SourceDocuments(BaseModel):
@@ -37,8 +39,8 @@ def fetch_cleaned_documents(author_full_names: Sequence[str], page_size: int = 2
     missing = []
     for author in author_full_names:
         found = 0
-        for category, document_class in CLEANED_DOCUMENT_CLASSES.items():
-            for document in document_class.scroll(page_size=page_size, author_full_name=author):
+        for category in DOCUMENT_CATEGORIES:
+            for document in CleanedDocument.scroll(page_size, category=category, author_full_name=author):
                 documents.append(
                     SourceDocument(
                         id=str(document.id),
@@ -46,6 +48,7 @@ def fetch_cleaned_documents(author_full_names: Sequence[str], page_size: int = 2
                         author_full_name=document.author_full_name,
                         category=category.value,
                         link=document.link,
+                        title=document.title,
                     )
                 )
                 found += 1

@@ -4,55 +4,26 @@ which go straight to Qdrant), and readable in the ZenML dashboard."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from llm_engineering.domain.cleaned_documents import (
-    CleanedArticleDocument,
-    CleanedDocument,
-    CleanedPostDocument,
-    CleanedRepositoryDocument,
-)
-from llm_engineering.domain.documents import ArticleDocument, Document, PostDocument, RepositoryDocument
+from llm_engineering.domain.cleaned_documents import CleanedDocument
+from llm_engineering.domain.documents import Document
 
 
 class WarehouseDocuments(BaseModel):
     """The authors asked for (full name -> id, also those without documents: their stored features may
-    have to go) and their documents, one list per category."""
+    have to go) and their documents, each tagged with its category."""
 
     authors: dict[str, uuid.UUID]
-    articles: list[ArticleDocument] = Field(default_factory=list)
-    posts: list[PostDocument] = Field(default_factory=list)
-    repositories: list[RepositoryDocument] = Field(default_factory=list)
-
-    @classmethod
-    def collect(cls, authors: dict[str, uuid.UUID], documents: Iterable[Document]) -> WarehouseDocuments:
-        grouped = cls(authors=authors)
-        for document in documents:
-            getattr(grouped, document.get_collection_name()).append(document)
-        return grouped
-
-    def documents(self) -> list[Document]:
-        return [*self.articles, *self.posts, *self.repositories]
+    documents: list[Document] = Field(default_factory=list)
 
 
 class CleanedDocuments(BaseModel):
-    """The documents cleaned by this run (new or changed ones), one list per category."""
+    """The documents cleaned by this run (new or changed ones), each tagged with its category."""
 
-    articles: list[CleanedArticleDocument] = Field(default_factory=list)
-    posts: list[CleanedPostDocument] = Field(default_factory=list)
-    repositories: list[CleanedRepositoryDocument] = Field(default_factory=list)
-
-    @classmethod
-    def collect(cls, documents: Iterable[CleanedDocument]) -> CleanedDocuments:
-        grouped = cls()
-        for document in documents:
-            getattr(grouped, document.get_category().value).append(document)
-        return grouped
-
-    def documents(self) -> list[CleanedDocument]:
-        return [*self.articles, *self.posts, *self.repositories]
+    documents: list[CleanedDocument] = Field(default_factory=list)
 
 
 class WrittenChunks(BaseModel):

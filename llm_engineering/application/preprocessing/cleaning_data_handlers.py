@@ -1,19 +1,15 @@
-"""One cleaning handler per data category: which fields of a raw document are text, and how to clean them."""
+"""The cleaning table: per data category, which parts of a raw document are its text, its title and its
+publication date, and how the text is cleaned. `CleaningDispatcher` (dispatchers.py) looks a document's
+category up here; everything else about cleaning is the same for every category."""
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, ClassVar
 
 from llm_engineering.application.preprocessing.text_cleaning import clean_code, clean_prose
-from llm_engineering.domain.cleaned_documents import (
-    CleanedArticleDocument,
-    CleanedDocument,
-    CleanedPostDocument,
-    CleanedRepositoryDocument,
-)
-from llm_engineering.domain.content import ArticleContent, PostContent, RepositoryContent
+from llm_engineering.domain.cleaned_documents import CleanedDocument
 from llm_engineering.domain.documents import Document
 from llm_engineering.domain.types import DataCategory
 
@@ -23,48 +19,11 @@ REPOSITORY_FILE_HEADER = "File: "
 _PROSE_SUFFIXES = {".md", ".markdown", ".rst", ".txt"}
 
 
-class CleaningDataHandler(ABC):
-    cleaned_class: ClassVar[type[CleanedDocument]]
-    extra_fields: ClassVar[tuple[str, ...]] = ()  # fields copied as they are (an image, a repository name)
-
-    def clean(self, document: Document, *, content_hash: str, feature_fingerprint: str) -> CleanedDocument:
-        """The cleaned document keeps the raw document's id, so cleaning it again overwrites it."""
-        return self.cleaned_class(
-            id=document.id,
-            content=self.clean_content(document.content),
-            platform=document.platform,
-            author_id=document.author_id,
-            author_full_name=document.author_full_name,
-            link=getattr(document, "link", None),
-            content_hash=content_hash,
-            feature_fingerprint=feature_fingerprint,
-            **{name: getattr(document, name, None) for name in self.extra_fields},
-        )
-
-    @abstractmethod
-    def clean_content(self, content: Any) -> str:
-        """The document's text, cleaned; `content` is the category's content model."""
-
-
-class ArticleCleaningHandler(CleaningDataHandler):
-    """Title, subtitle and main text in reading order, then text under keys older crawlers stored (never
-    silently dropped); what describes the text (language, description, author) is left out."""
-
-    cleaned_class = CleanedArticleDocument
-
-    def clean_content(self, content: ArticleContent) -> str:
-        return _clean_prose_parts([content.title, content.subtitle, content.content, *content.extra_text()])
-
-
-class PostCleaningHandler(CleaningDataHandler):
-    """A post's title (when it has one) and text, then text under keys older crawlers stored; its date and
-    shared URL are left out."""
-
-    cleaned_class = CleanedPostDocument
-    extra_fields = ("image",)
-
-    def clean_content(self, content: PostContent) -> str:
-        return _clean_prose_parts([content.title, content.content, *content.extra_text()])
+@dataclass(frozen=True)
+class CategoryCleaning:
+    text: Callable[[Document], str]  # the cleaned text (without the title: that is a field of its own)
+    title: Callable[[Document], str | None]
+    publication_date: Callable[[Document], str | None]
 
 
 def _clean_prose_parts(parts: list[str | None]) -> str:
@@ -72,36 +31,62 @@ def _clean_prose_parts(parts: list[str | None]) -> str:
     return "\n\n".join(part for part in cleaned if part)
 
 
-class RepositoryCleaningHandler(CleaningDataHandler):
+def article_text(document: Document) -> str:
+    """Subtitle and main text in reading order, then text under keys older crawlers stored (never silently
+    dropped); what describes the text (title, language, description, author) is not part of it."""
+    content = document.content
+    return _clean_prose_parts([content.subtitle, content.content, *content.extra_text()])
+
+
+def post_text(document: Document) -> str:
+    """A post's text, then text under keys older crawlers stored; its date and shared URL are left out."""
+    return _clean_prose_parts([document.content.content, *document.content.extra_text()])
+
+
+def repository_text(document: Document) -> str:
     """`content` maps file paths to file text. Each file becomes `File: <path>` and its text: code keeps
     its lines and indentation, documentation files are cleaned as prose."""
-
-    cleaned_class = CleanedRepositoryDocument
-    extra_fields = ("name",)
-
-    def clean_content(self, content: RepositoryContent) -> str:
-        files = []
-        for path, text in content.items():
-            cleaned = (
-                clean_prose(text)
-                if PurePosixPath(path).suffix.lower() in _PROSE_SUFFIXES
-                else clean_code(text)
-            )
-            if cleaned.strip():
-                files.append(f"{REPOSITORY_FILE_HEADER}{path}\n{cleaned}")
-        return REPOSITORY_FILE_SEPARATOR.join(files)
+    files = []
+    for path, text in document.content.items():
+        prose = PurePosixPath(path).suffix.lower() in _PROSE_SUFFIXES
+        cleaned = clean_prose(text) if prose else clean_code(text)
+        if cleaned.strip():
+            files.append(f"{REPOSITORY_FILE_HEADER}{path}\n{cleaned}")
+    return REPOSITORY_FILE_SEPARATOR.join(files)
 
 
-class CleaningHandlerFactory:
-    _handlers: ClassVar[dict[DataCategory, type[CleaningDataHandler]]] = {
-        DataCategory.POSTS: PostCleaningHandler,
-        DataCategory.ARTICLES: ArticleCleaningHandler,
-        DataCategory.REPOSITORIES: RepositoryCleaningHandler,
-    }
+def _content_title(document: Document) -> str | None:
+    return document.content.title
 
-    @classmethod
-    def create_handler(cls, category: DataCategory) -> CleaningDataHandler:
-        try:
-            return cls._handlers[category]()
-        except KeyError:
-            raise ValueError(f"No cleaning handler for data category '{category}'.") from None
+
+def _no_date(document: Document) -> str | None:
+    return None
+
+
+CLEANING: dict[DataCategory, CategoryCleaning] = {
+    DataCategory.ARTICLES: CategoryCleaning(article_text, _content_title, _no_date),
+    DataCategory.POSTS: CategoryCleaning(post_text, _content_title, lambda d: d.content.date),
+    DataCategory.REPOSITORIES: CategoryCleaning(repository_text, lambda d: d.name, _no_date),
+}
+
+
+def clean_document(document: Document, *, content_hash: str, feature_fingerprint: str) -> CleanedDocument:
+    """The cleaned document keeps the raw document's id, so cleaning it again overwrites it."""
+    try:
+        cleaning = CLEANING[document.category]
+    except KeyError:
+        raise ValueError(f"No cleaning for data category '{document.category}'.") from None
+    title = cleaning.title(document)
+    return CleanedDocument(
+        id=document.id,
+        category=document.category,
+        content=cleaning.text(document),
+        title=" ".join(clean_prose(title).split()) or None if title else None,
+        platform=document.platform,
+        publication_date=cleaning.publication_date(document),
+        author_id=document.author_id,
+        author_full_name=document.author_full_name,
+        link=document.link,
+        content_hash=content_hash,
+        feature_fingerprint=feature_fingerprint,
+    )

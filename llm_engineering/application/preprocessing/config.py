@@ -16,7 +16,7 @@ from llm_engineering.application.preprocessing.text_chunking import ChunkingSett
 from llm_engineering.domain.types import DataCategory
 
 # Bump when cleaning or chunking code changes what it produces: every document is then re-processed once.
-PROCESSING_VERSION = "1"
+PROCESSING_VERSION = "2"
 # Measured on our 2-core machines with chunks of ~200 tokens: batch sizes 4 to 16 encode at the same speed
 # (~30 chunks/s, 8 marginally first), 32 is 15% slower and 64 20% slower (longer batches pad more).
 DEFAULT_BATCH_SIZE = 8

@@ -1,4 +1,8 @@
-"""Dispatchers: route each document or chunk to the handler of its data category.
+"""Dispatchers: each stage looks a document's or chunk's category up in its one table.
+
+- cleaning: `CLEANING` (cleaning_data_handlers.py): text, title and publication date per category;
+- chunking: `CHUNK_SEPARATORS` (chunking_data_handlers.py) and the config's chunk sizes per category;
+- embedding: nothing differs per category: every chunk is embedded as its title followed by its text.
 
 Chunking and embedding work on whole batches across documents: the tokenizer runs once per category, and
 the embedding model sees every chunk of the run sorted by length (little padding) instead of one
@@ -7,38 +11,40 @@ document's chunks at a time.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from tqdm import tqdm
 
 from llm_engineering.application.networks.embeddings import EmbeddingModel
 from llm_engineering.application.networks.sparse import get_sparse_encoder
-from llm_engineering.application.preprocessing.chunking_data_handlers import ChunkingHandlerFactory
-from llm_engineering.application.preprocessing.cleaning_data_handlers import CleaningHandlerFactory
+from llm_engineering.application.preprocessing.chunking_data_handlers import chunk_category
+from llm_engineering.application.preprocessing.cleaning_data_handlers import clean_document
 from llm_engineering.application.preprocessing.config import FeatureEngineeringConfig
-from llm_engineering.application.preprocessing.embedding_data_handlers import EmbeddingHandlerFactory
 from llm_engineering.domain.chunks import Chunk
 from llm_engineering.domain.cleaned_documents import CleanedDocument
 from llm_engineering.domain.documents import Document
 from llm_engineering.domain.embedded_chunks import EmbeddedChunk
-from llm_engineering.domain.types import DataCategory
 
 # Chunks encoded per model call: big enough to keep the model busy, small enough that the writer thread
 # gets work early and the last write (not overlapped with encoding) is short.
 ENCODE_SLICE_SIZE = 128
-
-
-def document_category(document: Document) -> DataCategory:
-    return DataCategory(document.get_collection_name())
+# Model tokens kept free in every chunk for its title, which the embedding reads before the text; a longer
+# title is cut at a word boundary to fit.
+TITLE_TOKEN_BUDGET = 24
 
 
 class CleaningDispatcher:
     @staticmethod
     def dispatch(document: Document, *, content_hash: str, feature_fingerprint: str) -> CleanedDocument:
-        handler = CleaningHandlerFactory.create_handler(document_category(document))
-        return handler.clean(document, content_hash=content_hash, feature_fingerprint=feature_fingerprint)
+        return clean_document(document, content_hash=content_hash, feature_fingerprint=feature_fingerprint)
+
+
+def chunk_token_limit(model: EmbeddingModel) -> int:
+    """The most text tokens a chunk may hold: the model's input less its special tokens and the title."""
+    specials = model.tokenizer.num_special_tokens_to_add(pair=False)
+    return model.max_input_length - specials - TITLE_TOKEN_BUDGET
 
 
 class ChunkingDispatcher:
@@ -46,18 +52,32 @@ class ChunkingDispatcher:
     def dispatch(
         documents: Sequence[CleanedDocument], config: FeatureEngineeringConfig, model: EmbeddingModel
     ) -> list[Chunk]:
-        """Chunks of every document, each at most the model's input length in tokens."""
-        by_category: dict[DataCategory, list[CleanedDocument]] = defaultdict(list)
-        for document in documents:
-            by_category[document.get_category()].append(document)
-        max_tokens = model.max_input_length - model.tokenizer.num_special_tokens_to_add(pair=False)
+        """Chunks of every document, each short enough for the model to read whole with its title."""
+        max_tokens = chunk_token_limit(model)
         chunks: list[Chunk] = []
-        for category, group in by_category.items():
-            handler = ChunkingHandlerFactory.create_handler(
-                category, config.chunking[category], model.tokenizer, max_tokens
+        for category in dict.fromkeys(document.category for document in documents):
+            same = [document for document in documents if document.category == category]
+            chunks.extend(
+                chunk_category(category, same, config.chunking[category], model.tokenizer, max_tokens)
             )
-            chunks.extend(handler.chunk(group))
         return chunks
+
+
+def fit_title(title: str, tokenizer: Any, budget: int = TITLE_TOKEN_BUDGET) -> str:
+    """`title`, cut at a word boundary to at most `budget` model tokens."""
+    words = title.split()
+    while words and len(tokenizer(" ".join(words), add_special_tokens=False)["input_ids"]) > budget:
+        words.pop()
+    return " ".join(words)
+
+
+def embedding_texts(chunks: Sequence[Chunk], tokenizer: Any) -> list[str]:
+    """What the embedding models read of each chunk: its title (cut to the budget), then its text."""
+    titles = {chunk.title: fit_title(chunk.title, tokenizer) for chunk in chunks if chunk.title}
+    return [
+        f"{titles[chunk.title]}\n\n{chunk.content}" if chunk.title and titles[chunk.title] else chunk.content
+        for chunk in chunks
+    ]
 
 
 class EmbeddingDispatcher:
@@ -66,7 +86,7 @@ class EmbeddingDispatcher:
         chunks: Sequence[Chunk], model: EmbeddingModel, batch_size: int, slice_size: int | None = None
     ) -> Iterator[list[EmbeddedChunk]]:
         """Embedded chunks (dense and sparse BM25 vectors), a slice at a time, longest chunks first (so each
-        model batch pads little)."""
+        model batch pads little). An embedded chunk keeps its chunk's id: re-embedding overwrites it."""
         if not chunks:
             return
         slice_size = max(batch_size, slice_size or ENCODE_SLICE_SIZE)
@@ -88,13 +108,16 @@ class EmbeddingDispatcher:
         ):
             for start in range(0, len(order), slice_size):
                 part = [chunks[i] for i in order[start : start + slice_size]]
-                texts = [chunk.content for chunk in part]
+                texts = embedding_texts(part, model.tokenizer)
                 sparse_future = sparse_pool.submit(sparse_encoder.encode_documents, texts)
                 vectors = model.encode(texts, batch_size=batch_size).tolist()
                 sparse_vectors = sparse_future.result()
                 yield [
-                    EmbeddingHandlerFactory.create_handler(chunk.get_category()).embed(
-                        chunk, vector, sparse, model_metadata
+                    EmbeddedChunk(
+                        **chunk.model_dump(exclude={"metadata", "score"}),
+                        embedding=vector,
+                        sparse_embedding=sparse,
+                        metadata={**chunk.metadata, **model_metadata},
                     )
                     for chunk, vector, sparse in zip(part, vectors, sparse_vectors, strict=True)
                 ]

@@ -24,7 +24,6 @@ from llm_engineering.application.preprocessing.dispatchers import (
     ChunkingDispatcher,
     CleaningDispatcher,
     EmbeddingDispatcher,
-    document_category,
 )
 from llm_engineering.application.preprocessing.feature_store import BackgroundWriter, commit_documents
 from llm_engineering.application.preprocessing.incremental import (
@@ -42,7 +41,9 @@ def query_warehouse(author_full_names: Sequence[str]) -> WarehouseDocuments:
     """The authors (an unknown one is an error naming them) and all their documents."""
     authors = find_authors(list(author_full_names))
     documents = fetch_author_documents(authors)
-    return WarehouseDocuments.collect({author.full_name: author.id for author in authors}, documents)
+    return WarehouseDocuments(
+        authors={author.full_name: author.id for author in authors}, documents=documents
+    )
 
 
 def clean_changed_documents(
@@ -59,7 +60,7 @@ def clean_changed_documents(
         category: config.fingerprint(category, embedding_model_id, sparse_encoder)
         for category in FEATURE_CATEGORIES
     }
-    documents = warehouse.documents()
+    documents = warehouse.documents
     hashes = {document.id: content_hash(document) for document in documents}
     author_ids = [str(author_id) for author_id in warehouse.authors.values()]
     changes = detect_changes(documents, author_ids, hashes, fingerprints)
@@ -69,13 +70,18 @@ def clean_changed_documents(
         CleaningDispatcher.dispatch(
             document,
             content_hash=hashes[document.id],
-            feature_fingerprint=fingerprints[document_category(document)],
+            feature_fingerprint=fingerprints[document.category],
         )
         for document in documents
         if document.id not in skip
     ]
+    if changes.settings_changed:
+        logger.info(
+            f"Cleaning: {len(changes.settings_changed)} document(s) were processed with other settings or an "
+            "older processing version (e.g. before titles became fields of their own): processing them again."
+        )
     logger.info(f"Cleaning: {changes.counts()}; {len(cleaned)} document(s) cleaned.")
-    return changes, CleanedDocuments.collect(cleaned)
+    return changes, CleanedDocuments(documents=cleaned)
 
 
 def chunk_documents(
@@ -105,7 +111,7 @@ def commit_features(
     cleaned: CleanedDocuments, written: WrittenChunks, changes: DocumentChanges
 ) -> CommitReport:
     """After the chunks are written: stale chunks out, cleaned documents in, removed documents out."""
-    report = commit_documents(cleaned.documents(), changes.removed_ids(), written.chunk_ids())
+    report = commit_documents(cleaned.documents, changes.removed_ids(), written.chunk_ids())
     report.embedded_chunks_written = written.total
     logger.info(f"Feature store: {report.model_dump()}.")
     return report

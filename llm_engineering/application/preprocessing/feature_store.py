@@ -16,8 +16,8 @@ from loguru import logger
 
 from llm_engineering.application.preprocessing.artifacts import CommitReport
 from llm_engineering.domain.base.vector import VectorBaseDocument
-from llm_engineering.domain.cleaned_documents import CLEANED_DOCUMENT_CLASSES, CleanedDocument
-from llm_engineering.domain.embedded_chunks import EMBEDDED_CHUNK_CLASSES
+from llm_engineering.domain.cleaned_documents import CleanedDocument
+from llm_engineering.domain.embedded_chunks import EmbeddedChunk
 from llm_engineering.domain.types import DataCategory
 
 SCROLL_PAGE_SIZE = 1000
@@ -26,8 +26,8 @@ SCROLL_PAGE_SIZE = 1000
 def scroll_records(
     document_class: type[VectorBaseDocument], filters: dict[str, Any], payload: list[str] | bool = False
 ) -> Iterator[Any]:
-    """Every stored point of `document_class` matching `filters`, as raw records with only the `payload`
-    fields asked for (no payload: ids only)."""
+    """Every stored point of `document_class` matching `filters` (which name the category of a class
+    stored per category), as raw records with only the `payload` fields asked for (no payload: ids only)."""
     # A field list (or none) makes `scroll` yield raw records; `True` would build whole documents.
     fields: list[str] | bool = list(payload) if isinstance(payload, list | tuple) else False
     if payload is True:
@@ -36,8 +36,9 @@ def scroll_records(
 
 
 def write_documents(documents: Sequence[VectorBaseDocument]) -> int:
-    """Upsert documents of any classes, each into its own collection."""
-    return sum(cls.bulk_insert(group) for cls, group in VectorBaseDocument.group_by_class(documents).items())
+    """Upsert documents of one class, each into its collection (its category's, for a class stored per
+    category)."""
+    return type(documents[0]).bulk_insert(documents) if documents else 0
 
 
 class BackgroundWriter:
@@ -93,7 +94,7 @@ def stored_chunk_ids(category: DataCategory, document_ids: Iterable[str]) -> set
     document_ids = [str(i) for i in document_ids]
     if not document_ids:
         return set()
-    records = scroll_records(EMBEDDED_CHUNK_CLASSES[category], {"document_id": document_ids})
+    records = scroll_records(EmbeddedChunk, {"category": category, "document_id": document_ids})
     return {str(record.id) for record in records}
 
 
@@ -107,17 +108,17 @@ def commit_documents(
     report = CommitReport()
     processed: dict[DataCategory, list[str]] = {}
     for document in cleaned_documents:
-        processed.setdefault(document.get_category(), []).append(str(document.id))
+        processed.setdefault(document.category, []).append(str(document.id))
     for category in set(processed) | set(removed):
         document_ids = processed.get(category, []) + [str(i) for i in removed.get(category, [])]
         stale = stored_chunk_ids(category, document_ids) - written_chunk_ids
         if stale:
-            EMBEDDED_CHUNK_CLASSES[category].delete(ids=sorted(stale))
+            EmbeddedChunk.delete(ids=sorted(stale), category=category)
             report.stale_chunks_deleted += len(stale)
     report.cleaned_documents_written = write_documents(cleaned_documents)
     for category, document_ids in removed.items():
         if document_ids:
-            CLEANED_DOCUMENT_CLASSES[category].delete(ids=[str(i) for i in document_ids])
+            CleanedDocument.delete(ids=[str(i) for i in document_ids], category=category)
             report.removed_documents_deleted += len(document_ids)
     if report.stale_chunks_deleted or report.removed_documents_deleted:
         logger.info(

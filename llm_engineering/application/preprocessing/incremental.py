@@ -16,9 +16,8 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from llm_engineering.application.preprocessing.config import FEATURE_CATEGORIES
-from llm_engineering.application.preprocessing.dispatchers import document_category
 from llm_engineering.application.preprocessing.feature_store import scroll_records
-from llm_engineering.domain.cleaned_documents import CLEANED_DOCUMENT_CLASSES
+from llm_engineering.domain.cleaned_documents import CleanedDocument
 from llm_engineering.domain.documents import Document
 from llm_engineering.domain.types import DataCategory
 
@@ -37,8 +36,9 @@ class StoredState:
 
 
 def content_hash(document: Document) -> str:
-    """A hash of everything the features are made from (content, link, platform, author)."""
-    fields = document.model_dump(mode="json", exclude={"id"})
+    """A hash of everything the features are made from: the document as stored but its id (content, link,
+    platform, author, ...)."""
+    fields = {key: value for key, value in document.to_mongo().items() if key != "_id"}
     return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -79,8 +79,8 @@ class DocumentChanges(BaseModel):
 def stored_states(category: DataCategory, author_ids: list[str]) -> dict[str, StoredState]:
     """The state of every stored cleaned document of these authors, by document id."""
     records = scroll_records(
-        CLEANED_DOCUMENT_CLASSES[category],
-        {"author_id": author_ids},
+        CleanedDocument,
+        {"category": category, "author_id": author_ids},
         payload=["content_hash", "feature_fingerprint"],
     )
     return {
@@ -101,7 +101,7 @@ def detect_changes(
     changes = DocumentChanges()
     by_category: dict[DataCategory, list[Document]] = {category: [] for category in FEATURE_CATEGORIES}
     for document in documents:
-        by_category[document_category(document)].append(document)
+        by_category[document.category].append(document)
     for category, group in by_category.items():
         stored = stored_states(category, author_ids)
         for document in group:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from loguru import logger
 
 from llm_engineering.application.preprocessing.config import FEATURE_CATEGORIES
-from llm_engineering.domain.cleaned_documents import CLEANED_DOCUMENT_CLASSES
-from llm_engineering.domain.embedded_chunks import EMBEDDED_CHUNK_CLASSES
+from llm_engineering.domain.cleaned_documents import CleanedDocument
+from llm_engineering.domain.embedded_chunks import EmbeddedChunk
 from llm_engineering.domain.types import DataCategory
 
 
@@ -21,18 +21,17 @@ def rebuild_outdated_collections() -> list[DataCategory]:
     those categories (their documents are then processed again by this run)."""
     rebuilt = []
     for category in FEATURE_CATEGORIES:
-        chunk_class = EMBEDDED_CHUNK_CLASSES[category]
-        if not chunk_class.has_outdated_layout():
+        if not EmbeddedChunk.has_outdated_layout(category):
             continue
-        chunks = chunk_class.count()
+        chunks = EmbeddedChunk.count(category)
         logger.warning(
-            f"Feature store: '{chunk_class.get_collection_name()}' was built with an older vector layout "
+            f"Feature store: '{EmbeddedChunk.get_collection_name(category)}' was built with an older vector layout "
             f"({chunks} chunk(s)); rebuilding the {category} features: its chunks and cleaned documents are "
             "dropped and every document of it is processed again in this run."
         )
         # Cleaned documents first: they mark documents as done. Were the chunks dropped first and the run
         # stopped in between, the next run would find no outdated collection and skip every document.
-        CLEANED_DOCUMENT_CLASSES[category].drop_collection()
-        chunk_class.drop_collection()
+        CleanedDocument.drop_collection(category)
+        EmbeddedChunk.drop_collection(category)
         rebuilt.append(category)
     return rebuilt

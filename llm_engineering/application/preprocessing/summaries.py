@@ -9,17 +9,11 @@ from typing import Any
 import numpy as np
 
 
-def _category(item: Any) -> str:
-    if hasattr(item, "get_category"):
-        return str(item.get_category())
-    return str(item.get_collection_name())  # a raw warehouse document
-
-
 def count_by_category_and_author(items: Iterable[Any]) -> dict[str, Any]:
     items = list(items)
     return {
         "total": len(items),
-        "per_category": dict(Counter(_category(item) for item in items)),
+        "per_category": dict(Counter(str(item.category) for item in items)),
         "per_author": dict(Counter(item.author_full_name for item in items)),
     }
 

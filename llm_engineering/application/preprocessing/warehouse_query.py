@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from loguru import logger
 
-from llm_engineering.domain.documents import CONTENT_DOCUMENT_CLASSES, Document, UserDocument
+from llm_engineering.domain.documents import DOCUMENT_CATEGORIES, Document, UserDocument
 from llm_engineering.domain.exceptions import DocumentNotFoundError
 
 MAX_WORKERS = 8
@@ -35,9 +35,11 @@ def find_authors(author_full_names: list[str]) -> list[UserDocument]:
 
 def fetch_author_documents(authors: list[UserDocument]) -> list[Document]:
     """Every article, post and repository of the authors; the collections are read concurrently."""
-    jobs = [(author, document_class) for author in authors for document_class in CONTENT_DOCUMENT_CLASSES]
+    jobs = [(author, category) for author in authors for category in DOCUMENT_CATEGORIES]
     with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(jobs)), thread_name_prefix="warehouse") as pool:
-        results = list(pool.map(lambda job: job[1].bulk_find(author_id=str(job[0].id)), jobs))
+        results = list(
+            pool.map(lambda job: Document.bulk_find(category=job[1], author_id=str(job[0].id)), jobs)
+        )
     documents = [document for found in results for document in found]
     for author in authors:
         count = sum(1 for d in documents if d.author_id == author.id)

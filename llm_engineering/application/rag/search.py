@@ -15,9 +15,11 @@ from pydantic import BaseModel
 from llm_engineering.application.networks.embeddings import get_embedding_model
 from llm_engineering.application.rag.config import FusionConfig, SearchMethod
 from llm_engineering.domain.base.qdrant_mapping import HybridFusion
-from llm_engineering.domain.embedded_chunks import EMBEDDED_CHUNK_CLASSES, EmbeddedChunk
+from llm_engineering.domain.documents import DOCUMENT_CATEGORIES
+from llm_engineering.domain.embedded_chunks import EmbeddedChunk
 from llm_engineering.domain.retrieval import RetrievedChunk
 from llm_engineering.domain.sparse import SparseVector
+from llm_engineering.domain.types import DataCategory
 from llm_engineering.infrastructure.db.qdrant import get_qdrant_client
 
 
@@ -55,20 +57,26 @@ def to_retrieved(chunk: EmbeddedChunk) -> RetrievedChunk:
     return RetrievedChunk(
         id=str(chunk.id),
         link=chunk.link,
-        title=(chunk.metadata or {}).get("title"),
+        title=chunk.title,
+        platform=chunk.platform,
+        publication_date=chunk.publication_date,
         content=chunk.content,
         author_full_name=chunk.author_full_name,
         document_id=str(chunk.document_id),
-        category=chunk.get_category().value,
+        category=chunk.category.value,
         score=float(chunk.score or 0.0),
     )
 
 
-def searchable_collections() -> list[type[EmbeddedChunk]]:
+def searchable_categories() -> list[DataCategory]:
+    """The categories whose embedded-chunk collection exists."""
     client = get_qdrant_client()
-    return [
-        cls for cls in EMBEDDED_CHUNK_CLASSES.values() if client.collection_exists(cls.get_collection_name())
-    ]
+    return [c for c in DOCUMENT_CATEGORIES if client.collection_exists(EmbeddedChunk.get_collection_name(c))]
+
+
+def searchable_collections() -> list[str]:
+    """The names of the embedded-chunk collections that exist."""
+    return [EmbeddedChunk.get_collection_name(category) for category in searchable_categories()]
 
 
 def search(
@@ -85,8 +93,10 @@ def search(
     sparse = vectors.sparse if method in (SearchMethod.SPARSE, SearchMethod.HYBRID) else None
     filters = {"author_full_name": author_full_name} if author_full_name else {}
     found: list[RetrievedChunk] = []
-    for cls in searchable_collections():
-        documents = cls.search(dense, limit, sparse_vector=sparse, fusion=hybrid_fusion(fusion), **filters)
+    for category in searchable_categories():
+        documents = EmbeddedChunk.search(
+            dense, limit, sparse_vector=sparse, fusion=hybrid_fusion(fusion), category=category, **filters
+        )
         found.extend(to_retrieved(document) for document in documents)
     found.sort(key=lambda chunk: chunk.score, reverse=True)
     return found[:limit]

@@ -1,17 +1,16 @@
 """VectorBaseDocument: a small pydantic object-vector mapper (OVM) over Qdrant.
 
-A subclass names its collection in an inner `Settings` class, as the ODM does (pydantic v2 reserves an
-inner `Config` for model configuration and deprecates it). Documents with an `embedding` field get a named
-dense vector `dense` (cosine, sized by the embedding model); documents with a `sparse_embedding` field get a
-named sparse vector `bm25` whose IDF Qdrant computes (`Modifier.IDF`); others go to a collection without
-vectors. Every write is an upsert by id, so writing the same documents twice leaves the same points.
+A subclass names its collection in an inner `Settings` class, as the ODM does. A name with `{category}`
+(`cleaned_{category}`) means one collection per value of the `category` field: class methods take
+`category=`, and the field is not stored (the collection says it). An `embedding` field gets a named dense
+vector `dense` (cosine), a `sparse_embedding` field a named sparse vector `bm25` (IDF by Qdrant). Every
+write is an upsert by id, so writing the same documents twice leaves the same points.
 """
 
 from __future__ import annotations
 
 import uuid
 from abc import ABC
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, Self
 
@@ -36,6 +35,7 @@ from llm_engineering.domain.types import DataCategory
 from llm_engineering.infrastructure.db.qdrant import get_qdrant_client
 
 UPSERT_BATCH_SIZE = 512
+CategoryKey = DataCategory | str | None  # which collection of a class stored per category
 _NOT_STORED = {"id", "embedding", "sparse_embedding", "score"}
 
 __all__ = ["HybridFusion", "VectorBaseDocument", "to_filter"]
@@ -48,41 +48,43 @@ class VectorBaseDocument(BaseModel, ABC):
 
     class Settings:
         name: ClassVar[str]
-        category: ClassVar[DataCategory]
         use_vector_index: ClassVar[bool] = True
 
     # --- (de)serialisation -------------------------------------------------------------------------------
 
     def to_point(self) -> qm.PointStruct:
-        payload = self.model_dump(mode="json", exclude=_NOT_STORED)
+        exclude = _NOT_STORED | ({"category"} if self.per_category() else set())
+        payload = self.model_dump(mode="json", exclude=exclude)
         vector = point_vectors(getattr(self, "embedding", None), getattr(self, "sparse_embedding", None))
         return qm.PointStruct(id=str(self.id), vector=vector, payload=payload)
 
     @classmethod
-    def from_record(cls, point: Any) -> Self:
+    def from_record(cls, point: Any, category: CategoryKey = None) -> Self:
         payload = {k: v for k, v in (point.payload or {}).items() if k not in _NOT_STORED}
         payload |= record_vectors(
             point, "embedding" in cls.model_fields, "sparse_embedding" in cls.model_fields
         )
+        if category is not None and cls.per_category():
+            payload["category"] = category
         return cls(id=point.id, score=getattr(point, "score", None), **payload)
 
     # --- collection ----------------------------------------------------------------------------------------
 
     @classmethod
-    def get_collection_name(cls) -> str:
+    def per_category(cls) -> bool:
+        """Whether the class is stored in one collection per category."""
+        return "{category}" in (getattr(cls.Settings, "name", None) or "")
+
+    @classmethod
+    def get_collection_name(cls, category: CategoryKey = None) -> str:
         name = getattr(cls.Settings, "name", None)
         if not name:
             raise ImproperlyConfigured(f"{cls.__name__} must define `class Settings: name = '<collection>'`.")
+        if cls.per_category():
+            if category is None:
+                raise ImproperlyConfigured(f"{cls.__name__} is stored per category: pass `category=`.")
+            return name.format(category=DataCategory(category).value)
         return name
-
-    @classmethod
-    def get_category(cls) -> DataCategory:
-        category = getattr(cls.Settings, "category", None)
-        if category is None:
-            raise ImproperlyConfigured(
-                f"{cls.__name__} must define `class Settings: category = DataCategory.X`."
-            )
-        return category
 
     @classmethod
     def uses_vector_index(cls) -> bool:
@@ -97,44 +99,44 @@ class VectorBaseDocument(BaseModel, ABC):
         )
 
     @classmethod
-    def has_outdated_layout(cls) -> bool:
+    def has_outdated_layout(cls, category: CategoryKey = None) -> bool:
         """Whether the stored collection's vectors differ from the named ones this class declares (e.g. a
         collection built with one unnamed dense vector, before the sparse vectors). False when missing."""
         client = get_qdrant_client()
-        name = cls.get_collection_name()
+        name = cls.get_collection_name(category)
         if not client.collection_exists(name):
             return False
         params = client.get_collection(name).config.params
         return layout_differs(params, cls.uses_vector_index(), cls.uses_sparse_index())
 
     @classmethod
-    def drop_collection(cls) -> bool:
+    def drop_collection(cls, category: CategoryKey = None) -> bool:
         """Delete the collection and every point in it. Returns whether there was one."""
         client = get_qdrant_client()
-        name = cls.get_collection_name()
+        name = cls.get_collection_name(category)
         if not client.collection_exists(name):
             return False
         client.delete_collection(name)
         return True
 
     @classmethod
-    def _require_current_layout(cls) -> None:
-        if cls.has_outdated_layout():
+    def _require_current_layout(cls, category: CategoryKey) -> None:
+        if cls.has_outdated_layout(category):
             raise ImproperlyConfigured(
-                f"The Qdrant collection '{cls.get_collection_name()}' was built with other vectors than "
+                f"The Qdrant collection '{cls.get_collection_name(category)}' was built with other vectors than "
                 f"{cls.__name__} declares ('{DENSE_VECTOR_NAME}' and '{SPARSE_VECTOR_NAME}'). Run the feature "
                 "pipeline (`poetry poe run-feature-engineering-pipeline`): it rebuilds such collections."
             )
 
     @classmethod
-    def create_collection(cls, vector_size: int | None = None) -> None:
+    def create_collection(cls, vector_size: int | None = None, category: CategoryKey = None) -> None:
         """Create the collection when missing. A collection with a vector index needs the vector size: the
         domain knows no embedding model, so the caller passes it (bulk_insert takes it from the vectors).
         An existing collection with another vector layout is an error (the feature pipeline rebuilds it)."""
         client = get_qdrant_client()
-        name = cls.get_collection_name()
+        name = cls.get_collection_name(category)
         if client.collection_exists(name):
-            cls._require_current_layout()
+            cls._require_current_layout(category)
             return
         vectors, sparse_vectors = collection_vectors(
             name, cls.uses_vector_index(), cls.uses_sparse_index(), vector_size
@@ -151,22 +153,30 @@ class VectorBaseDocument(BaseModel, ABC):
         documents = list(documents)
         if not documents:
             return 0
+        category = documents[0].category if cls.per_category() else None  # type: ignore[attr-defined]
+        if category is not None and any(document.category != category for document in documents):
+            groups: dict[Any, list[Self]] = {}
+            for document in documents:
+                groups.setdefault(document.category, []).append(document)
+            return sum(cls.bulk_insert(group, batch_size) for group in groups.values())
         vector_size = None
         if cls.uses_vector_index():
             first_embedding = getattr(documents[0], "embedding", None)
             vector_size = len(first_embedding) if first_embedding is not None else None
-        cls.create_collection(vector_size=vector_size)
+        cls.create_collection(vector_size=vector_size, category=category)
         client = get_qdrant_client()
         for start in range(0, len(documents), batch_size):
             points = [document.to_point() for document in documents[start : start + batch_size]]
-            client.upsert(collection_name=cls.get_collection_name(), points=points, wait=True)
+            client.upsert(collection_name=cls.get_collection_name(category), points=points, wait=True)
         return len(documents)
 
     @classmethod
-    def delete(cls, ids: Iterable[uuid.UUID | str] | None = None, **filters: Any) -> None:
+    def delete(
+        cls, ids: Iterable[uuid.UUID | str] | None = None, category: CategoryKey = None, **filters: Any
+    ) -> None:
         """Delete points by id, or every point matching the payload filters."""
         client = get_qdrant_client()
-        name = cls.get_collection_name()
+        name = cls.get_collection_name(category)
         if not client.collection_exists(name):
             return
         if ids is not None:
@@ -183,26 +193,25 @@ class VectorBaseDocument(BaseModel, ABC):
 
     @classmethod
     def bulk_find(
-        cls, limit: int = 100, offset: Any = None, with_vectors: bool = False, **filters: Any
+        cls,
+        limit: int = 100,
+        offset: Any = None,
+        with_vectors: bool = False,
+        category: CategoryKey = None,
+        **filters: Any,
     ) -> tuple[list[Self], Any]:
         """One page of documents (scroll). Returns the documents and the offset of the next page (None at end)."""
-        if not get_qdrant_client().collection_exists(cls.get_collection_name()):
+        if not get_qdrant_client().collection_exists(cls.get_collection_name(category)):
             return [], None
-        records, next_offset = cls._scroll_page(limit, offset, True, with_vectors, filters)
-        return [cls.from_record(record) for record in records], next_offset
+        records, next_offset = cls._scroll_page(
+            category, filters, limit=limit, offset=offset, with_payload=True, with_vectors=with_vectors
+        )
+        return [cls.from_record(record, category) for record in records], next_offset
 
     @classmethod
-    def _scroll_page(
-        cls, limit: int, offset: Any, payload: bool | list[str], with_vectors: bool, filters: dict[str, Any]
-    ) -> tuple[list[Any], Any]:
-        return get_qdrant_client().scroll(
-            collection_name=cls.get_collection_name(),
-            scroll_filter=to_filter(filters),
-            limit=limit,
-            offset=offset,
-            with_payload=payload,
-            with_vectors=with_vectors,
-        )
+    def _scroll_page(cls, category: CategoryKey, filters: dict, **page: Any) -> tuple[list[Any], Any]:
+        name = cls.get_collection_name(category)
+        return get_qdrant_client().scroll(collection_name=name, scroll_filter=to_filter(filters), **page)
 
     @classmethod
     def scroll(
@@ -210,6 +219,7 @@ class VectorBaseDocument(BaseModel, ABC):
         page_size: int = 1000,
         with_vectors: bool = False,
         payload: bool | list[str] = True,
+        category: CategoryKey = None,
         **filters: Any,
     ) -> Iterator[Any]:
         """Every point matching the payload filters, fetched a page at a time as it is consumed.
@@ -219,28 +229,29 @@ class VectorBaseDocument(BaseModel, ABC):
         """
         if page_size <= 0:
             raise ValueError("page_size must be positive.")
-        if not get_qdrant_client().collection_exists(cls.get_collection_name()):
+        if not get_qdrant_client().collection_exists(cls.get_collection_name(category)):
             return
-        as_documents = payload is True
-        offset = None
+        page = {"limit": page_size, "with_payload": payload, "with_vectors": with_vectors, "offset": None}
         while True:
-            records, offset = cls._scroll_page(page_size, offset, payload, with_vectors, filters)
-            if as_documents:
-                yield from (cls.from_record(record) for record in records)
+            records, page["offset"] = cls._scroll_page(category, filters, **page)
+            if payload is True:
+                yield from (cls.from_record(record, category) for record in records)
             else:
                 yield from records
-            if offset is None:
+            if page["offset"] is None:
                 return
 
     @classmethod
-    def find_all(cls, page_size: int = 1000, with_vectors: bool = False, **filters: Any) -> list[Self]:
+    def find_all(
+        cls, page_size: int = 1000, with_vectors: bool = False, category: CategoryKey = None, **filters: Any
+    ) -> list[Self]:
         """Every document matching the filters, following the scroll offsets."""
-        return list(cls.scroll(page_size=page_size, with_vectors=with_vectors, **filters))
+        return list(cls.scroll(page_size, with_vectors, category=category, **filters))
 
     @classmethod
-    def count(cls, **filters: Any) -> int:
+    def count(cls, category: CategoryKey = None, **filters: Any) -> int:
         client = get_qdrant_client()
-        name = cls.get_collection_name()
+        name = cls.get_collection_name(category)
         if not client.collection_exists(name):
             return 0
         return client.count(collection_name=name, count_filter=to_filter(filters), exact=True).count
@@ -254,6 +265,7 @@ class VectorBaseDocument(BaseModel, ABC):
         *,
         sparse_vector: SparseVector | None = None,
         fusion: HybridFusion | None = None,
+        category: CategoryKey = None,
         **filters: Any,
     ) -> list[Self]:
         """The best `limit` documents for a query, restricted by payload filters, each with its `score`.
@@ -267,10 +279,10 @@ class VectorBaseDocument(BaseModel, ABC):
             raise ImproperlyConfigured(f"{cls.__name__} has no sparse vector index to search.")
         request = search_request(query_vector, sparse_vector, limit, fusion)
         client = get_qdrant_client()
-        name = cls.get_collection_name()
+        name = cls.get_collection_name(category)
         if not client.collection_exists(name):
             return []
-        cls._require_current_layout()
+        cls._require_current_layout(category)
         if request is None:
             return []  # a sparse query without any indexed term matches nothing
         response = client.query_points(
@@ -281,19 +293,4 @@ class VectorBaseDocument(BaseModel, ABC):
             with_vectors=with_vectors,
             **request,
         )
-        return [cls.from_record(point) for point in response.points]
-
-    # --- grouping ------------------------------------------------------------------------------------------
-    @staticmethod
-    def group_by_class(documents: Iterable[VectorBaseDocument]) -> dict[type[VectorBaseDocument], list]:
-        grouped: dict[type[VectorBaseDocument], list] = defaultdict(list)
-        for document in documents:
-            grouped[type(document)].append(document)
-        return dict(grouped)
-
-    @staticmethod
-    def group_by_category(documents: Iterable[VectorBaseDocument]) -> dict[DataCategory, list]:
-        grouped: dict[DataCategory, list] = defaultdict(list)
-        for document in documents:
-            grouped[document.get_category()].append(document)
-        return dict(grouped)
+        return [cls.from_record(point, category) for point in response.points]

@@ -9,7 +9,7 @@ import re
 import uuid
 from typing import Any
 
-from llm_engineering.domain.cleaned_documents import CleanedArticleDocument, CleanedPostDocument
+from llm_engineering.domain.cleaned_documents import CleanedDocument
 from tests.support.openai_server import Reply
 
 AUTHORS = ("Ada Writer", "Ben Blogger")
@@ -58,10 +58,10 @@ def insert_corpus() -> list[str]:
     """Write the documents into the feature store's cleaned collections; returns their ids."""
     ids = []
     for n, (author, category, text) in enumerate(TEXTS):
-        document_class = CleanedArticleDocument if category == "articles" else CleanedPostDocument
         document_id = uuid.UUID(int=n + 1, version=4)
-        document = document_class(
+        document = CleanedDocument(
             id=document_id,
+            category=category,
             content=text,
             platform="blog",
             author_id=uuid.UUID(int=AUTHORS.index(author) + 100, version=4),
@@ -70,7 +70,7 @@ def insert_corpus() -> list[str]:
             content_hash=hashlib.sha256(text.encode()).hexdigest(),
             feature_fingerprint="test",
         )
-        document_class.bulk_insert([document])
+        CleanedDocument.bulk_insert([document])
         ids.append(str(document_id))
     return ids
 

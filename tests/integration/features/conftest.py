@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from llm_engineering.domain.documents import PostDocument, RepositoryDocument, UserDocument
+from llm_engineering.domain.documents import Document, UserDocument
+from llm_engineering.domain.types import DataCategory
 from tests.conftest import _reset_all
 from tests.fixtures.features.samples import ARTICLES, POSTS, REPOSITORY
 
@@ -38,7 +39,6 @@ def point_stores_at(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def seed_sample_warehouse() -> dict[str, UserDocument]:
     """Our sample articles (two per author), Paul's posts (long, short, empty) and Maxime's repository."""
-    from llm_engineering.domain.documents import ArticleDocument
 
     users = {}
     for full_name in AUTHORS:
@@ -47,14 +47,28 @@ def seed_sample_warehouse() -> dict[str, UserDocument]:
     for full_name, articles in ARTICLES.items():
         user = users[full_name]
         for article in articles:
-            ArticleDocument(
-                platform="example", author_id=user.id, author_full_name=full_name, **article
+            Document(
+                category=DataCategory.ARTICLES,
+                platform="example",
+                author_id=user.id,
+                author_full_name=full_name,
+                **article,
             ).save()
     paul, maxime = users["Paul Iusztin"], users["Maxime Labonne"]
     for post in POSTS:
-        PostDocument(platform="linkedin", author_id=paul.id, author_full_name=paul.full_name, **post).save()
-    RepositoryDocument(
-        platform="github", author_id=maxime.id, author_full_name=maxime.full_name, **REPOSITORY
+        Document(
+            category=DataCategory.POSTS,
+            platform="linkedin",
+            author_id=paul.id,
+            author_full_name=paul.full_name,
+            **post,
+        ).save()
+    Document(
+        category=DataCategory.REPOSITORIES,
+        platform="github",
+        author_id=maxime.id,
+        author_full_name=maxime.full_name,
+        **REPOSITORY,
     ).save()
     return users
 

@@ -15,30 +15,22 @@ from qdrant_client.http import models as qm
 from llm_engineering.application.networks.embeddings import get_embedding_model
 from llm_engineering.application.networks.sparse import get_sparse_encoder
 from llm_engineering.application.preprocessing.config import FeatureEngineeringConfig
-from llm_engineering.application.preprocessing.dispatchers import ChunkingDispatcher
+from llm_engineering.application.preprocessing.dispatchers import ChunkingDispatcher, embedding_texts
 from llm_engineering.domain.base.vector import HybridFusion
-from llm_engineering.domain.cleaned_documents import (
-    CleanedArticleDocument,
-    CleanedPostDocument,
-    CleanedRepositoryDocument,
-)
-from llm_engineering.domain.documents import ArticleDocument, PostDocument, RepositoryDocument, UserDocument
-from llm_engineering.domain.embedded_chunks import (
-    EmbeddedArticleChunk,
-    EmbeddedChunk,
-    EmbeddedPostChunk,
-    EmbeddedRepositoryChunk,
-)
+from llm_engineering.domain.cleaned_documents import CleanedDocument
+from llm_engineering.domain.documents import Document, UserDocument
+from llm_engineering.domain.embedded_chunks import EmbeddedChunk
+from llm_engineering.domain.types import DataCategory
 from llm_engineering.infrastructure.db.qdrant import get_qdrant_client
 from tests.fixtures.features.samples import ARTICLES, POSTS, REPOSITORY, SHORT_POST
 from tests.integration.features.conftest import SAMPLE_DOCUMENTS, TEST_CHUNKING
 
-EMBEDDED_CLASSES = (EmbeddedArticleChunk, EmbeddedPostChunk, EmbeddedRepositoryChunk)
+CATEGORIES = (DataCategory.ARTICLES, DataCategory.POSTS, DataCategory.REPOSITORIES)
 ARTICLE_COUNT = sum(len(articles) for articles in ARTICLES.values())
 
 
 def stored_chunks() -> list[EmbeddedChunk]:
-    return [chunk for cls in EMBEDDED_CLASSES for chunk in cls.find_all(with_vectors=True)]
+    return [chunk for c in CATEGORIES for chunk in EmbeddedChunk.find_all(with_vectors=True, category=c)]
 
 
 def snapshot() -> dict[str, tuple[str, list[float]]]:
@@ -83,33 +75,37 @@ def test_the_first_run_writes_every_category_with_dense_and_sparse_vectors(first
     assert report.cleaned_documents_written == SAMPLE_DOCUMENTS and report.stale_chunks_deleted == 0
     assert report.model_dump().items() <= metadata(run, "commit_documents", "commit_report").items()
 
-    assert CleanedArticleDocument.count() == ARTICLE_COUNT and CleanedPostDocument.count() == len(POSTS)
-    assert CleanedRepositoryDocument.count() == 1
-    assert {type(chunk) for chunk in chunks} == set(EMBEDDED_CLASSES)
+    assert CleanedDocument.count(category=DataCategory.ARTICLES) == ARTICLE_COUNT and CleanedDocument.count(
+        category=DataCategory.POSTS
+    ) == len(POSTS)
+    assert CleanedDocument.count(category=DataCategory.REPOSITORIES) == 1
+    assert {chunk.category for chunk in chunks} == set(CATEGORIES)
     users = {user.full_name: user.id for user in UserDocument.bulk_find()}
-    sources = {
-        d.id: d for cls in (ArticleDocument, PostDocument, RepositoryDocument) for d in cls.bulk_find()
-    }
+    sources = {d.id: d for d in Document.bulk_find()}
     for chunk in chunks:
         source = sources[chunk.document_id]
         assert chunk.author_id == source.author_id == users[chunk.author_full_name]
         assert chunk.platform == source.platform and chunk.link == source.link
         assert len(chunk.embedding) == model.embedding_size
-        assert chunk.sparse_embedding == encoder.encode_document(chunk.content) and len(
-            chunk.sparse_embedding
-        )
+        text = embedding_texts([chunk], model.tokenizer)[0]
+        assert chunk.sparse_embedding == encoder.encode_document(text) and len(chunk.sparse_embedding)
         assert (
-            chunk.metadata["token_count"] <= TEST_CHUNKING[chunk.get_category().value]["chunk_size"]
-            if (chunk.get_category().value in TEST_CHUNKING)
+            chunk.metadata["token_count"] <= TEST_CHUNKING[chunk.category.value]["chunk_size"]
+            if (chunk.category.value in TEST_CHUNKING)
             else chunk.metadata["token_count"] + 2 <= model.max_input_length
         )
         assert 0 <= chunk.metadata["chunk_index"] < chunk.metadata["chunk_count"]
-    assert len(EmbeddedArticleChunk.find_all(link=ARTICLES["Maxime Labonne"][0]["link"])) >= 3
+    assert (
+        len(
+            EmbeddedChunk.find_all(category=DataCategory.ARTICLES, link=ARTICLES["Maxime Labonne"][0]["link"])
+        )
+        >= 3
+    )
 
 
 def test_posts_and_code_keep_what_matters(feature_stores) -> None:
-    posts = {post.link: post for post in PostDocument.bulk_find()}
-    post_chunks = EmbeddedPostChunk.find_all()
+    posts = {post.link: post for post in Document.bulk_find(category=DataCategory.POSTS)}
+    post_chunks = EmbeddedChunk.find_all(category=DataCategory.POSTS)
     short = [c for c in post_chunks if c.document_id == posts[POSTS[1]["link"]].id]
     assert [c.content for c in short] == [SHORT_POST]  # a short post is not dropped
     assert not [c for c in post_chunks if c.document_id == posts[POSTS[2]["link"]].id]  # the empty one
@@ -120,9 +116,11 @@ def test_posts_and_code_keep_what_matters(feature_stores) -> None:
     assert len(long_post) >= 2
     assert long_post[0].content.startswith("LLM Twin course, lesson 4")  # mathematical bold read as letters
     assert all("🔥" not in c.content and "𝘵" not in c.content for c in long_post)
-    code = "".join(c.content for c in EmbeddedRepositoryChunk.find_all())
+    code = "".join(c.content for c in EmbeddedChunk.find_all(category=DataCategory.REPOSITORIES))
     assert "    dot = (u0 * u1).sum().clamp(-1.0, 1.0)\n    if dot.abs() > 0.9995:" in code
-    assert all(c.name == REPOSITORY["name"] for c in EmbeddedRepositoryChunk.find_all())
+    assert all(
+        c.title == REPOSITORY["name"] for c in EmbeddedChunk.find_all(category=DataCategory.REPOSITORIES)
+    )
 
 
 def test_dense_sparse_and_hybrid_search_find_the_authors_passage(feature_stores) -> None:
@@ -131,18 +129,31 @@ def test_dense_sparse_and_hybrid_search_find_the_authors_passage(feature_stores)
     dense = get_embedding_model().encode([question])[0]
     sparse = get_sparse_encoder().encode_query(question)
     searches = {
-        "dense": EmbeddedArticleChunk.search(dense, limit=3, author_id=str(maxime.id)),
-        "sparse": EmbeddedArticleChunk.search(sparse_vector=sparse, limit=3, author_id=str(maxime.id)),
-        "hybrid": EmbeddedArticleChunk.search(dense, 3, sparse_vector=sparse, author_id=str(maxime.id)),
-        "dbsf": EmbeddedArticleChunk.search(
-            dense, 3, sparse_vector=sparse, fusion=HybridFusion(method="dbsf"), author_id=str(maxime.id)
+        "dense": EmbeddedChunk.search(
+            dense, limit=3, author_id=str(maxime.id), category=DataCategory.ARTICLES
+        ),
+        "sparse": EmbeddedChunk.search(
+            sparse_vector=sparse, limit=3, author_id=str(maxime.id), category=DataCategory.ARTICLES
+        ),
+        "hybrid": EmbeddedChunk.search(
+            dense, 3, sparse_vector=sparse, author_id=str(maxime.id), category=DataCategory.ARTICLES
+        ),
+        "dbsf": EmbeddedChunk.search(
+            dense,
+            3,
+            sparse_vector=sparse,
+            fusion=HybridFusion(method="dbsf"),
+            author_id=str(maxime.id),
+            category=DataCategory.ARTICLES,
         ),
     }
     for name, hits in searches.items():
         assert hits and all(hit.author_id == maxime.id for hit in hits), name
         assert "TIES-Merging" in hits[0].content, (name, hits[0].content)
         assert hits[0].score is not None and hits[0].score >= hits[-1].score
-    paul_hits = EmbeddedArticleChunk.search(dense, 3, sparse_vector=sparse, author_full_name="Paul Iusztin")
+    paul_hits = EmbeddedChunk.search(
+        dense, 3, sparse_vector=sparse, author_full_name="Paul Iusztin", category=DataCategory.ARTICLES
+    )
     assert paul_hits and {hit.author_full_name for hit in paul_hits} == {"Paul Iusztin"}
 
 
@@ -168,7 +179,9 @@ def test_a_rerun_without_changes_reembeds_nothing_and_keeps_the_same_points(feat
 
 def test_new_chunk_settings_reprocess_only_that_category(feature_stores, rerun) -> None:
     others_before = {
-        i: v for i, v in snapshot().items() if i not in {str(c.id) for c in EmbeddedPostChunk.find_all()}
+        i: v
+        for i, v in snapshot().items()
+        if i not in {str(c.id) for c in EmbeddedChunk.find_all(category=DataCategory.POSTS)}
     }
 
     run = rerun(
@@ -177,7 +190,7 @@ def test_new_chunk_settings_reprocess_only_that_category(feature_stores, rerun) 
 
     changes = metadata(run, "clean_documents", "document_changes")
     assert changes["settings_changed"] == len(POSTS) and changes["unchanged"] == SAMPLE_DOCUMENTS - len(POSTS)
-    post_chunks = EmbeddedPostChunk.find_all()
+    post_chunks = EmbeddedChunk.find_all(category=DataCategory.POSTS)
     assert artifact(run, "chunk_embed_and_write", "written_chunks").total == len(post_chunks)
     assert max(c.metadata["token_count"] for c in post_chunks) <= 40
     after = snapshot()
@@ -186,16 +199,20 @@ def test_new_chunk_settings_reprocess_only_that_category(feature_stores, rerun) 
 
 def test_a_changed_document_alone_is_reembedded_and_a_removed_one_leaves(feature_stores, rerun) -> None:
     before = snapshot()
-    article = ArticleDocument.find(link=ARTICLES["Maxime Labonne"][0]["link"])
-    old_article_ids = {str(c.id) for c in EmbeddedArticleChunk.find_all(document_id=str(article.id))}
-    post = PostDocument.find(link=POSTS[0]["link"])
-    old_post_ids = {str(c.id) for c in EmbeddedPostChunk.find_all(document_id=str(post.id))}
+    article = Document.find(category=DataCategory.ARTICLES, link=ARTICLES["Maxime Labonne"][0]["link"])
+    old_article_ids = {
+        str(c.id) for c in EmbeddedChunk.find_all(category=DataCategory.ARTICLES, document_id=str(article.id))
+    }
+    post = Document.find(category=DataCategory.POSTS, link=POSTS[0]["link"])
+    old_post_ids = {
+        str(c.id) for c in EmbeddedChunk.find_all(category=DataCategory.POSTS, document_id=str(post.id))
+    }
     assert len(old_article_ids) > 2 and old_post_ids
     new_text = "Rewritten: this article now holds a single short paragraph about tensors."
-    ArticleDocument.collection().update_one(
+    Document.collection("articles").update_one(
         {"_id": str(article.id)}, {"$set": {"content": {**article.content, "Content": new_text}}}
     )
-    PostDocument.collection().delete_one({"_id": str(post.id)})
+    Document.collection("posts").delete_one({"_id": str(post.id)})
 
     run = rerun()
 
@@ -203,9 +220,9 @@ def test_a_changed_document_alone_is_reembedded_and_a_removed_one_leaves(feature
     assert changes["changed"] == 1 and changes["removed"] == 1 and changes["new"] == 0
     written = artifact(run, "chunk_embed_and_write", "written_chunks")
     assert list(written.by_document) == [article.id]  # only the changed document was embedded
-    mine = EmbeddedArticleChunk.find_all(document_id=str(article.id))
+    mine = EmbeddedChunk.find_all(category=DataCategory.ARTICLES, document_id=str(article.id))
     assert {str(c.id) for c in mine} == written.chunk_ids()
-    (cleaned,) = [d for d in CleanedArticleDocument.find_all() if d.id == article.id]
+    (cleaned,) = [d for d in CleanedDocument.find_all(category=DataCategory.ARTICLES) if d.id == article.id]
     assert new_text in cleaned.content
     config = FeatureEngineeringConfig.from_overrides(TEST_CHUNKING)
     expected = ChunkingDispatcher.dispatch([cleaned], config, get_embedding_model())
@@ -219,15 +236,15 @@ def test_a_changed_document_alone_is_reembedded_and_a_removed_one_leaves(feature
     others = {i: v for i, v in before.items() if i not in old_article_ids | old_post_ids}
     assert set(after) == set(others) | {str(c.id) for c in mine}
     assert all(after[i][0] == v[0] and np.allclose(after[i][1], v[1]) for i, v in others.items())
-    assert EmbeddedPostChunk.count(document_id=str(post.id)) == 0
-    assert post.id not in {d.id for d in CleanedPostDocument.find_all()}
+    assert EmbeddedChunk.count(category=DataCategory.POSTS, document_id=str(post.id)) == 0
+    assert post.id not in {d.id for d in CleanedDocument.find_all(category=DataCategory.POSTS)}
 
 
 def test_a_collection_built_before_the_sparse_vectors_is_rebuilt(feature_stores, rerun) -> None:
     """An articles collection with one unnamed dense vector (the layout before) and its cleaned documents
     marking every article done: the next run says so, drops the category and re-processes it whole."""
-    old_points = EmbeddedArticleChunk.find_all(with_vectors=True)
-    client, name = get_qdrant_client(), EmbeddedArticleChunk.get_collection_name()
+    old_points = EmbeddedChunk.find_all(category=DataCategory.ARTICLES, with_vectors=True)
+    client, name = get_qdrant_client(), EmbeddedChunk.get_collection_name(category=DataCategory.ARTICLES)
     client.delete_collection(name)
     client.create_collection(name, vectors_config=qm.VectorParams(size=384, distance=qm.Distance.COSINE))
     client.upsert(
@@ -242,7 +259,7 @@ def test_a_collection_built_before_the_sparse_vectors_is_rebuilt(feature_stores,
         ],
         wait=True,
     )
-    assert EmbeddedArticleChunk.has_outdated_layout()
+    assert EmbeddedChunk.has_outdated_layout(category=DataCategory.ARTICLES)
     logs: list[str] = []
     sink = logger.add(lambda message: logs.append(str(message)), level="WARNING")
     try:
@@ -254,11 +271,11 @@ def test_a_collection_built_before_the_sparse_vectors_is_rebuilt(feature_stores,
     assert changes["rebuilt"] == ["articles"]
     assert changes["new"] == ARTICLE_COUNT and changes["unchanged"] == SAMPLE_DOCUMENTS - ARTICLE_COUNT
     assert any("older vector layout" in line and name in line for line in logs), logs
-    assert not EmbeddedArticleChunk.has_outdated_layout()
-    rebuilt = EmbeddedArticleChunk.find_all(with_vectors=True)
+    assert not EmbeddedChunk.has_outdated_layout(category=DataCategory.ARTICLES)
+    rebuilt = EmbeddedChunk.find_all(category=DataCategory.ARTICLES, with_vectors=True)
     assert sorted(c.id for c in rebuilt) == sorted(c.id for c in old_points)
     assert all(len(c.sparse_embedding) > 0 for c in rebuilt)
-    assert CleanedArticleDocument.count() == ARTICLE_COUNT
+    assert CleanedDocument.count(category=DataCategory.ARTICLES) == ARTICLE_COUNT
 
 
 def test_an_unknown_author_fails_the_run_naming_them_and_creates_no_user(feature_stores, rerun) -> None:

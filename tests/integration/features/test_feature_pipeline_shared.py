@@ -12,8 +12,9 @@ from llm_engineering.application.networks.embeddings import get_embedding_model
 from llm_engineering.application.networks.sparse import get_sparse_encoder
 from llm_engineering.application.preprocessing.config import FeatureEngineeringConfig
 from llm_engineering.application.preprocessing.dispatchers import ChunkingDispatcher, CleaningDispatcher
-from llm_engineering.domain.documents import ArticleDocument, UserDocument
-from llm_engineering.domain.embedded_chunks import EmbeddedArticleChunk
+from llm_engineering.domain.documents import Document, UserDocument
+from llm_engineering.domain.embedded_chunks import EmbeddedChunk
+from llm_engineering.domain.types import DataCategory
 from tests.integration.features.conftest import AUTHORS, run_feature_pipeline
 from tools.data_warehouse import import_from_json
 
@@ -47,7 +48,7 @@ def test_real_articles_through_the_pipeline_are_found_by_dense_and_bm25_search(
     assert run.status == "completed"
     changes = dict(run.steps["clean_documents"].outputs["document_changes"][0].run_metadata)
     assert changes["new"] == 2 * ARTICLES_PER_AUTHOR
-    chunks = EmbeddedArticleChunk.find_all(with_vectors=True)
+    chunks = EmbeddedChunk.find_all(category=DataCategory.ARTICLES, with_vectors=True)
     report = run.steps["commit_documents"].outputs["commit_report"][0].load()
     assert report.embedded_chunks_written == len(chunks) > 2 * ARTICLES_PER_AUTHOR
     assert all(len(chunk.embedding) == 384 and len(chunk.sparse_embedding) > 0 for chunk in chunks)
@@ -57,9 +58,13 @@ def test_real_articles_through_the_pipeline_are_found_by_dense_and_bm25_search(
     dense = get_embedding_model().encode([question])[0]
     sparse = get_sparse_encoder().encode_query(question)
     for hits in (
-        EmbeddedArticleChunk.search(dense, limit=5, author_id=str(maxime.id)),
-        EmbeddedArticleChunk.search(sparse_vector=sparse, limit=5, author_id=str(maxime.id)),
-        EmbeddedArticleChunk.search(dense, 5, sparse_vector=sparse, author_id=str(maxime.id)),
+        EmbeddedChunk.search(dense, limit=5, author_id=str(maxime.id), category=DataCategory.ARTICLES),
+        EmbeddedChunk.search(
+            sparse_vector=sparse, limit=5, author_id=str(maxime.id), category=DataCategory.ARTICLES
+        ),
+        EmbeddedChunk.search(
+            dense, 5, sparse_vector=sparse, author_id=str(maxime.id), category=DataCategory.ARTICLES
+        ),
     ):
         assert hits and all(hit.author_id == maxime.id for hit in hits)
         assert "tensor" in hits[0].content.lower()
@@ -74,7 +79,7 @@ def test_no_chunk_of_the_real_corpus_exceeds_what_the_model_reads(
     import_from_json(shared_warehouse_dir)
     model = get_embedding_model()
     config = FeatureEngineeringConfig.from_overrides(overrides)
-    articles = ArticleDocument.bulk_find()
+    articles = Document.bulk_find(category=DataCategory.ARTICLES)
     assert len(articles) >= 70
     cleaned = [CleaningDispatcher.dispatch(a, content_hash="", feature_fingerprint="") for a in articles]
     assert any("𝗛" in a.content["Content"] for a in articles) and not any("𝗛" in c.content for c in cleaned)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 
 import pytest
 from qdrant_client.http import models as qm
@@ -22,9 +23,10 @@ from llm_engineering.application.preprocessing.feature_engineering import (
     query_warehouse,
 )
 from llm_engineering.application.preprocessing.migration import rebuild_outdated_collections
-from llm_engineering.domain.cleaned_documents import CleanedArticleDocument, CleanedPostDocument
+from llm_engineering.domain.cleaned_documents import CleanedDocument
+from llm_engineering.domain.content import ArticleContent, PostContent, RepositoryContent
 from llm_engineering.domain.documents import UserDocument
-from llm_engineering.domain.embedded_chunks import EmbeddedArticleChunk, EmbeddedPostChunk
+from llm_engineering.domain.embedded_chunks import EmbeddedChunk
 from llm_engineering.domain.exceptions import DocumentNotFoundError
 from llm_engineering.domain.types import DataCategory
 from llm_engineering.infrastructure.db.qdrant import get_qdrant_client
@@ -44,11 +46,13 @@ def warehouse(stores) -> dict[str, UserDocument]:
     return seed_sample_warehouse()
 
 
-def test_query_warehouse_groups_documents_and_names_unknown_authors(warehouse) -> None:
+def test_query_warehouse_finds_every_category_and_names_unknown_authors(warehouse) -> None:
     found = query_warehouse(AUTHORS)
     assert found.authors == {name: user.id for name, user in warehouse.items()}
-    assert len(found.articles) == sum(len(a) for a in ARTICLES.values()) and len(found.posts) == len(POSTS)
-    assert len(found.repositories) == 1 and len(found.documents()) == SAMPLE_DOCUMENTS
+    categories = Counter(document.category for document in found.documents)
+    assert categories[DataCategory.ARTICLES] == sum(len(a) for a in ARTICLES.values())
+    assert categories[DataCategory.POSTS] == len(POSTS) and categories[DataCategory.REPOSITORIES] == 1
+    assert len(found.documents) == SAMPLE_DOCUMENTS
     users = UserDocument.count()
     with pytest.raises(DocumentNotFoundError, match="'Ada Nobody', 'Bob Nobody'") as error:
         query_warehouse(["Paul Iusztin", "Ada Nobody", "Bob Nobody"])
@@ -56,12 +60,17 @@ def test_query_warehouse_groups_documents_and_names_unknown_authors(warehouse) -
 
 
 def test_the_artifacts_survive_a_json_round_trip(warehouse) -> None:
-    """ZenML stores pydantic artifacts as JSON: every document must come back as its own class."""
+    """ZenML stores pydantic artifacts as JSON: every document must come back with its category's content."""
     found = query_warehouse(AUTHORS)
     assert WarehouseDocuments.model_validate_json(found.model_dump_json()) == found
     _, cleaned = clean_changed_documents(found, FeatureEngineeringConfig(), MODEL_ID)
     again = CleanedDocuments.model_validate_json(cleaned.model_dump_json())
-    assert again == cleaned and {type(d) for d in again.documents()} == {type(d) for d in cleaned.documents()}
+    assert again == cleaned and {d.category for d in again.documents} == {
+        DataCategory.ARTICLES,
+        DataCategory.POSTS,
+        DataCategory.REPOSITORIES,
+    }
+    assert {type(d.content) for d in found.documents} == {ArticleContent, PostContent, RepositoryContent}
     written = WrittenChunks.from_ids({str(uuid.uuid4()): [str(uuid.uuid4()), str(uuid.uuid4())]})
     assert WrittenChunks.model_validate_json(written.model_dump_json()).chunk_ids() == written.chunk_ids()
 
@@ -71,30 +80,33 @@ def test_the_stages_in_order_then_a_second_pass_finds_nothing_to_do(warehouse) -
     model = get_embedding_model()
     found = query_warehouse(AUTHORS)
     changes, cleaned = clean_changed_documents(found, config, model.model_id)
-    assert len(changes.new) == SAMPLE_DOCUMENTS and len(cleaned.documents()) == SAMPLE_DOCUMENTS
-    chunks = chunk_documents(cleaned.documents(), config, model)
+    assert len(changes.new) == SAMPLE_DOCUMENTS and len(cleaned.documents) == SAMPLE_DOCUMENTS
+    chunks = chunk_documents(cleaned.documents, config, model)
     written = embed_and_write(chunks, model, config.batch_size)
-    assert written.total == len(chunks) and CleanedArticleDocument.count() == 0  # not committed yet
+    assert (
+        written.total == len(chunks) and CleanedDocument.count(category=DataCategory.ARTICLES) == 0
+    )  # not committed yet
     report = commit_features(cleaned, written, changes)
     assert report.cleaned_documents_written == SAMPLE_DOCUMENTS and report.embedded_chunks_written == len(
         chunks
     )
 
     changes, cleaned = clean_changed_documents(query_warehouse(AUTHORS), config, model.model_id)
-    assert len(changes.unchanged) == SAMPLE_DOCUMENTS and cleaned.documents() == []
+    assert len(changes.unchanged) == SAMPLE_DOCUMENTS and cleaned.documents == []
     assert chunk_documents([], config, model) == []
 
 
 def test_an_outdated_chunk_collection_and_its_cleaned_documents_are_dropped(stores) -> None:
     client = get_qdrant_client()
     client.create_collection(
-        EmbeddedArticleChunk.get_collection_name(),
+        EmbeddedChunk.get_collection_name(category=DataCategory.ARTICLES),
         vectors_config=qm.VectorParams(size=4, distance=qm.Distance.COSINE),
     )
     author = uuid.uuid4()
-    CleanedArticleDocument.bulk_insert(
+    CleanedDocument.bulk_insert(
         [
-            CleanedArticleDocument(
+            CleanedDocument(
+                category=DataCategory.ARTICLES,
                 content="old",
                 platform="x",
                 author_id=author,
@@ -104,7 +116,8 @@ def test_an_outdated_chunk_collection_and_its_cleaned_documents_are_dropped(stor
             )
         ]
     )
-    post = CleanedPostDocument(
+    post = CleanedDocument(
+        category=DataCategory.POSTS,
         content="kept",
         platform="x",
         author_id=author,
@@ -112,12 +125,15 @@ def test_an_outdated_chunk_collection_and_its_cleaned_documents_are_dropped(stor
         content_hash="h",
         feature_fingerprint="f",
     )
-    CleanedPostDocument.bulk_insert([post])
-    EmbeddedPostChunk.create_collection(vector_size=4)  # current layout: left alone
+    CleanedDocument.bulk_insert([post])
+    EmbeddedChunk.create_collection(vector_size=4, category=DataCategory.POSTS)  # current layout: left alone
 
     assert rebuild_outdated_collections() == [DataCategory.ARTICLES]
 
-    assert not client.collection_exists(EmbeddedArticleChunk.get_collection_name())
-    assert CleanedArticleDocument.count() == 0 and CleanedPostDocument.count() == 1
-    assert client.collection_exists(EmbeddedPostChunk.get_collection_name())
+    assert not client.collection_exists(EmbeddedChunk.get_collection_name(category=DataCategory.ARTICLES))
+    assert (
+        CleanedDocument.count(category=DataCategory.ARTICLES) == 0
+        and CleanedDocument.count(category=DataCategory.POSTS) == 1
+    )
+    assert client.collection_exists(EmbeddedChunk.get_collection_name(category=DataCategory.POSTS))
     assert rebuild_outdated_collections() == []
