@@ -82,6 +82,9 @@ def test_retrieve_returns_ranked_chunks(service: str) -> None:
     assert len(results) == 2
     assert results[0]["link"] == "https://example.com/maxime/graphs"
     assert {"content", "author_full_name", "document_id", "category", "score"} <= set(results[0])
+    # The document's title (a field of its own since cleaning) and platform survive to the passage.
+    assert results[0]["title"] == "Graph neural networks" and results[0]["platform"] == "example"
+    assert "publication_date" in results[0]
 
 
 def test_rag_answers_with_numbered_sources_in_the_prompt(
@@ -94,9 +97,11 @@ def test_rag_answers_with_numbered_sources_in_the_prompt(
     assert data["answer"] == ANSWER
     assert data["sources"][0]["link"] == "https://example.com/maxime/graphs"
     assert data["sources"][0]["author_full_name"] == "Maxime Labonne"
+    assert data["sources"][0]["title"] == "Graph neural networks"
+    assert data["sources"][0]["platform"] == "example"
     sent = twin_llm.requests[before]["messages"]
     assert sent[0]["role"] == "system" and "Maxime Labonne" in sent[0]["content"]
-    assert "[1] (" in sent[1]["content"] and "156 directed edges" in sent[1]["content"]
+    assert "[1] (Graph neural networks)" in sent[1]["content"] and "156 directed edges" in sent[1]["content"]
 
 
 def test_rag_streams_token_events_then_sources_then_done(service: str) -> None:
@@ -109,7 +114,7 @@ def test_rag_streams_token_events_then_sources_then_done(service: str) -> None:
     assert names[-2:] == ["sources", "done"]
     tokens = [data["text"] for name, data, _ in events if name == "token"]
     assert len(tokens) > 3 and "".join(tokens) == ANSWER  # many events as the pieces come, not one at the end
-    assert events[-2][1]["sources"][0]["link"]
+    assert events[-2][1]["sources"][0]["link"] and events[-2][1]["sources"][0]["title"]
 
 
 @pytest.mark.parametrize(

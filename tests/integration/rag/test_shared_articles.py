@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from llm_engineering.application.rag.config import FusionConfig
+from llm_engineering.application.rag.config import FusionConfig, RetrievalConfig
 from llm_engineering.application.rag.evaluation import evaluate_methods, load_questions, normalize_text
+from llm_engineering.application.rag.retriever import ContextRetriever
 from tests.integration.rag.conftest import run_feature_pipeline
 from tools.data_warehouse import import_from_json
 
@@ -65,3 +66,10 @@ def test_tuned_hybrid_search_beats_dense_and_matches_bm25_on_real_articles(
     assert hybrid.hit_at[10] == 1.0 and hybrid.hit_at[5] >= 0.9, scores
     assert hybrid.mrr_at_10 >= by_method["naive-rrf"].mrr_at_10, scores
     assert hybrid.mrr_at_10 > by_method["dense"].mrr_at_10, scores
+
+    # Each passage names its article as the export did: the title travels beside the text, not in it.
+    titles = {a["link"]: a["content"]["Title"] for a in kept}
+    retriever = ContextRetriever(RetrievalConfig(reranking=False, expand_to_n_queries=1), llm=None)
+    passages = retriever.retrieve(questions[0].query, k=3).chunks
+    assert passages and all(p.title == titles[p.link] and p.platform for p in passages)
+    assert not any(p.content.startswith(p.title) for p in passages)
