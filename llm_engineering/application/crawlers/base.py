@@ -19,6 +19,7 @@ class CrawlStatus(StrEnum):
     CRAWLED = "crawled"
     SKIPPED = "skipped"  # already in the warehouse
     FAILED = "failed"
+    BLOCKED = "blocked"  # a bot wall (challenge, captcha, login) answered: nothing stored, see the hint
 
 
 @dataclass
