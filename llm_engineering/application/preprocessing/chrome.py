@@ -143,8 +143,9 @@ def remove_chrome(text: str) -> tuple[str, int]:
             removed += 1 + sum(1 for rest in lines[index:] if rest.strip())
             break
         if key in {"share this post", "copy link"}:
-            index = _skip_share_widget(lines, index, key)
-            removed += 1
+            end = _skip_share_widget(lines, index, key)
+            removed += 1 + sum(1 for skipped in lines[index:end] if skipped.strip())
+            index = end
             continue
         if is_chrome_line(line) or (_NUMBER.match(key) and _chrome_follows(lines, index)):
             removed += 1
