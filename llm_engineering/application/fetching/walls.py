@@ -119,7 +119,7 @@ def wall_hint(link: str) -> str:
     if host.endswith(".substack.com"):
         return (
             f"crawl the newsletter's feed (https://{host}/feed), or add Substack's export "
-            "(Settings > Exports; unzip it and add the folder) as a link"
+            "(from the publication's settings; unzip it and add the folder) as a link"
         )
     return "crawl the site's RSS or Atom feed (often /feed or /rss), or add the platform's data export"
 
