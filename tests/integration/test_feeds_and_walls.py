@@ -140,7 +140,7 @@ def test_profile_shortcut_reads_the_feed_and_a_blocked_feed_is_reported(stores, 
 
 def test_the_shortcuts_route_profiles_to_their_feeds() -> None:
     from llm_engineering.application.crawlers.custom_article import SubstackCrawler
-    from llm_engineering.application.crawlers.profiles import feed_link, is_profile_link
+    from llm_engineering.application.crawlers.profiles import feed_link, is_profile_link, profile_link
 
     dispatcher = CrawlerDispatcher.build()
     assert dispatcher.crawler_class("https://medium.com/@ada") is ProfileFeedCrawler
@@ -152,3 +152,8 @@ def test_the_shortcuts_route_profiles_to_their_feeds() -> None:
     assert feed_link("https://ada.substack.com") == "https://ada.substack.com/feed"
     assert feed_link("https://ada.medium.com/") == "https://ada.medium.com/feed"
     assert dispatcher.crawler_class("/tmp/medium-export.zip").__name__ == "MediumExportCrawler"
+    # A feed link given directly takes the same road (not the Selenium story crawler of medium.com).
+    assert dispatcher.register_medium().crawler_class("https://medium.com/feed/@ada") is ProfileFeedCrawler
+    assert feed_link("https://medium.com/feed/@ada/") == "https://medium.com/feed/@ada"
+    assert profile_link("https://medium.com/feed/@ada") == "https://medium.com/@ada"
+    assert profile_link("https://ada.substack.com/feed") == "https://ada.substack.com/"

@@ -1,13 +1,12 @@
-"""Profile shortcuts: a Medium profile (medium.com/@user) or a Substack home (name.substack.com) is crawled
-through its feed (medium.com/feed/@user, name.substack.com/feed), which carries the posts' full text and is
-not behind the bot walls the pages are. When the feed cannot be read, a headless browser reads the profile
+"""Profile shortcuts: a Medium profile (medium.com/@user) or a Substack home (name.substack.com), or the
+feed link itself, is crawled through its feed (medium.com/feed/@user, name.substack.com/feed), which carries
+the posts' full text and is not behind the bot walls the pages are. When the feed cannot be read, a headless browser reads the profile
 page and its posts instead (`browser_profile.py`); without a browser, the feed's error is reported.
 """
 
 from __future__ import annotations
 
 import re
-from typing import ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 from loguru import logger
@@ -19,7 +18,9 @@ from llm_engineering.domain.documents import UserDocument
 from llm_engineering.domain.exceptions import CrawlError, ImproperlyConfigured
 
 _MEDIUM_PROFILE_PATH = re.compile(r"^/(@[^/]+)/?$")
+_MEDIUM_FEED_PATH = re.compile(r"^/feed/(@[^/]+)/?$")
 _HOME_PATHS = frozenset({"", "/"})
+_FEED_PATHS = frozenset({"/feed", "/feed/"})
 _NOT_PROFILE_SUBDOMAINS = frozenset({"www", "help", "policy", "blog", "open", "on", "substack"})
 
 
@@ -28,19 +29,22 @@ def _host(link: str) -> str:
 
 
 def is_profile_link(link: str) -> bool:
-    """medium.com/@user, user.medium.com/ or name.substack.com/: crawled through the feed."""
+    """medium.com/@user, user.medium.com/ or name.substack.com/, or their feeds: crawled through the feed."""
     host, path = _host(link), urlsplit(link).path
     if host == "medium.com":
-        return bool(_MEDIUM_PROFILE_PATH.match(path))
+        return bool(_MEDIUM_PROFILE_PATH.match(path) or _MEDIUM_FEED_PATH.match(path))
     for platform in (".medium.com", ".substack.com"):
-        if host.endswith(platform) and path in _HOME_PATHS:
+        if host.endswith(platform) and (path in _HOME_PATHS or path in _FEED_PATHS):
             return host.removesuffix(platform) not in _NOT_PROFILE_SUBDOMAINS
     return False
 
 
 def feed_link(link: str) -> str:
-    """The feed of a profile link, on whatever host it is: /@user -> /feed/@user, a home page -> /feed."""
+    """The feed of a profile link, on whatever host it is: /@user -> /feed/@user, a home page -> /feed; a
+    feed link is its own feed."""
     parts = urlsplit(link)
+    if _MEDIUM_FEED_PATH.match(parts.path) or parts.path in _FEED_PATHS:
+        return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
     match = _MEDIUM_PROFILE_PATH.match(parts.path)
     if match:
         path = f"/feed/{match.group(1)}"
@@ -51,11 +55,19 @@ def feed_link(link: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
+def profile_link(link: str) -> str:
+    """The page the browser fallback reads: the profile of a feed link, else the link itself."""
+    parts = urlsplit(link)
+    match = _MEDIUM_FEED_PATH.match(parts.path)
+    if match:
+        return urlunsplit((parts.scheme, parts.netloc, f"/{match.group(1)}", "", ""))
+    if parts.path in _FEED_PATHS:
+        return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+    return link
+
+
 class ProfileFeedCrawler(CustomArticleCrawler):
     """A profile link crawled through its feed; a browser reads the profile when the feed cannot be read."""
-
-    # The feed is what every tool reads, also when robots.txt keeps crawlers off the profile page.
-    obeys_robots_txt: ClassVar[bool] = True
 
     def already_stored(self, link: str) -> bool:
         return False  # the feed's posts decide, one by one
@@ -92,4 +104,4 @@ class ProfileFeedCrawler(CustomArticleCrawler):
                 raise BlockedError(message, hint=feed_error.hint) from error
             raise CrawlError(message, transient=False) from error
         with browser:
-            return browser.crawl_profile(link, user, self.notes)
+            return browser.crawl_profile(profile_link(link), user, self.notes)

@@ -47,7 +47,8 @@ LOGIN_MARKERS = (
     "sign in to continue reading",
     "sign in to read the full story",
     "log in to continue reading",
-    "you must be logged in",
+    "you must be logged in to read",  # not "... to post a comment", which ordinary blog pages show
+    "you must be logged in to view",
     "this post is for paid subscribers",
     "this post is for paying subscribers",
     "subscribe to continue reading",
