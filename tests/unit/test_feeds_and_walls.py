@@ -89,3 +89,22 @@ def test_a_zip_that_is_no_medium_export_says_what_to_download(tmp_path: Path) ->
     (tmp_path / "broken.zip").write_text("not a zip")
     with pytest.raises(CrawlError, match="Cannot read the Medium export"):
         parse_medium_export(tmp_path / "broken.zip")
+
+
+def test_the_browser_fallback_collects_the_profiles_post_links() -> None:
+    from llm_engineering.application.crawlers.browser_profile import post_links
+
+    html = (
+        "<html><body><a href='/@ada/boring-pipelines-0123456789ab?source=user_profile'>one</a>"
+        "<a href='https://medium.com/@ada/boring-pipelines-0123456789ab'>again</a>"
+        "<a href='/p/9f8e7d6c5b4a'>short link</a><a href='/@ada/followers'>followers</a>"
+        "<a href='https://other.example/@ada/x-0123456789ab'>elsewhere</a><a href='/about'>about</a></body></html>"
+    )
+    assert post_links(html, "https://medium.com/@ada") == [
+        "https://medium.com/@ada/boring-pipelines-0123456789ab",
+        "https://medium.com/p/9f8e7d6c5b4a",
+    ]
+    substack = "<a href='https://ada.substack.com/p/a-post'>a</a><a href='/archive'>archive</a>"
+    assert post_links(f"<html><body>{substack}</body></html>", "https://ada.substack.com/") == [
+        "https://ada.substack.com/p/a-post"
+    ]
