@@ -23,7 +23,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from llm_engineering.application.dataset.curation.rules import _AI_DISCLAIMER
+from llm_engineering.application.dataset.curation import CurationConfig, CurationItem
+from llm_engineering.application.dataset.curation.rules import ai_disclaimer
 from llm_engineering.application.preprocessing.chrome import remove_chrome
 from llm_engineering.application.preprocessing.cleaning_data_handlers import ArticleCleaningHandler
 from llm_engineering.domain.content import ArticleContent
@@ -146,7 +147,12 @@ def disclaimer_flags() -> tuple[int, int]:
             for samples in data[split].values():
                 for sample in samples["samples"] if isinstance(samples, dict) else samples:
                     answers.append(sample.get("answer") or sample.get("chosen") or "")
-    return sum(bool(_AI_DISCLAIMER.search(a.replace("’", "'"))) for a in answers), len(answers)
+    config = CurationConfig()
+    flagged = sum(
+        ai_disclaimer(CurationItem(instruction="An instruction.", answer=answer), config) is not None
+        for answer in answers
+    )
+    return flagged, len(answers)
 
 
 def main() -> int:
