@@ -3,7 +3,7 @@ author's documents kept out of fitting (the evaluation's ceiling and floor, the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from loguru import logger
 from pydantic import BaseModel, ConfigDict
@@ -26,10 +26,15 @@ MAX_TEACHER_ANSWERS = 600  # enough to learn the teacher's voice; more only slow
 
 
 class HeldOut(BaseModel):
-    """Passages kept out of fitting: the author's own ("author"), other writing ("other")."""
+    """Passages kept out of fitting: the author's own, other authors' and the shipped reference texts'."""
 
     author: list[str]
-    other: list[str]
+    other_authors: list[str]
+    reference: list[str]
+
+    @property
+    def other(self) -> list[str]:
+        return self.other_authors + self.reference
 
 
 class FittedScorer(BaseModel):
@@ -65,8 +70,14 @@ def fit_author_scorer(
     logger.info(f"Author likeness scorer for {author}: fitted on {scorer.passages_per_kind} passages.")
     if not holdout_fraction:
         return FittedScorer(scorer=scorer)
+    reference_ids = {document.id for document in references}
+
+    def passages(keep: Callable[[CorpusDocument], bool]) -> list[str]:
+        return [passage for d in held if keep(d) for passage in training_passages(d.text)]
+
     held_out = HeldOut(
-        author=[p for d in held if d.author == author for p in training_passages(d.text)],
-        other=[p for d in held if d.author != author for p in training_passages(d.text)],
+        author=passages(lambda d: d.author == author and d.id not in reference_ids),
+        other_authors=passages(lambda d: d.author != author and d.id not in reference_ids),
+        reference=passages(lambda d: d.id in reference_ids),
     )
     return FittedScorer(scorer=scorer, held_out=held_out)
