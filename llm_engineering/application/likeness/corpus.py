@@ -116,3 +116,18 @@ def shipped_llm_answers() -> list[str]:
     for document in shipped_texts(IMITATIONS_DIR):
         answers += [block.strip() for block in document.text.split("\n---\n") if block.strip()]
     return answers
+
+
+def resolve_author(author: str | None, documents: Sequence[CorpusDocument]) -> str:
+    """The named author (who must have writing in the store), or with no name the store's only author."""
+    if author:
+        require_author(author, documents)
+        return author
+    authors = known_authors(documents)
+    if len(authors) != 1:
+        found = ", ".join(f"'{name}'" for name in authors) or "none"
+        raise UnknownAuthor(
+            f"No author named and the data warehouse holds {len(authors)} authors ({found}); set "
+            "`author_full_name` in the evaluating config to the twin's author."
+        )
+    return authors[0]
