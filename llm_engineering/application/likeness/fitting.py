@@ -54,10 +54,13 @@ def fit_author_scorer(
     """The author's scorer, fitted against the other authors in `documents`, the shipped reference texts,
     the shipped LLM imitations and `teacher_answers` (LLM answers written from the author's texts, when a
     dataset is at hand). With `holdout_fraction`, that share of every author's and reference document is
-    kept out (chosen by document id) and returned as passages."""
+    kept out (chosen by document id) and returned as passages; none of the author's when that would leave
+    the author nothing to fit on (then there is no ceiling)."""
     require_author(author, documents)
     references = shipped_texts(REFERENCE_DIR)
     held = [d for d in (*documents, *references) if holdout_fraction and is_held_out(d.id, holdout_fraction)]
+    if all(d in held for d in documents if d.author == author):  # too few documents: fit on all of them
+        held = [d for d in held if d.author != author]
     held_ids = {document.id for document in held}
     kept = [d for d in documents if d.id not in held_ids]
     if not include_other_authors:
@@ -72,12 +75,12 @@ def fit_author_scorer(
         return FittedScorer(scorer=scorer)
     reference_ids = {document.id for document in references}
 
-    def passages(keep: Callable[[CorpusDocument], bool]) -> list[str]:
+    def held_passages(keep: Callable[[CorpusDocument], bool]) -> list[str]:
         return [passage for d in held if keep(d) for passage in training_passages(d.text)]
 
     held_out = HeldOut(
-        author=passages(lambda d: d.author == author and d.id not in reference_ids),
-        other_authors=passages(lambda d: d.author != author and d.id not in reference_ids),
-        reference=passages(lambda d: d.id in reference_ids),
+        author=held_passages(lambda d: d.author == author and d.id not in reference_ids),
+        other_authors=held_passages(lambda d: d.author != author and d.id not in reference_ids),
+        reference=held_passages(lambda d: d.id in reference_ids),
     )
     return FittedScorer(scorer=scorer, held_out=held_out)
