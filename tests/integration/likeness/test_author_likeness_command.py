@@ -68,3 +68,24 @@ def test_bad_input_is_refused_with_what_to_fix(warehouse: dict, tmp_path: Path) 
     assert "No articles or posts by 'Nobody Known'" in unknown.output
     assert f"'{LOU}'" in unknown.output and f"'{SAM}'" in unknown.output
     assert not Path(output).exists()  # nothing written on a refusal
+
+
+def test_a_teacher_dataset_adds_its_train_answers_to_the_llm_writing(warehouse: dict, tmp_path: Path) -> None:
+    answer = "In summary, this approach leverages robust techniques to streamline the workflow. " * 3
+    samples = [{"id": f"t{i}", "instruction": f"Question {i}?", "answer": answer} for i in range(4)]
+    split = {"articles": {"id": "articles", "category": "articles", "samples": samples}}
+    dataset = tmp_path / "instruct.json"
+    dataset.write_text(json.dumps({"id": "d", "train": split, "test": split}), encoding="utf-8")
+    source = write_lines(tmp_path / "in.jsonl", [json.dumps({"id": 1, "text": warehouse[LOU][0][1]})])
+    output = str(tmp_path / "out.jsonl")
+    plain = invoke("--author", LOU, "--input", str(source), "--output", output)
+    with_teacher = invoke(
+        "--author", LOU, "--input", str(source), "--output", output, "--teacher-dataset", str(dataset)
+    )
+    assert plain.exit_code == 0 and with_teacher.exit_code == 0, with_teacher.output
+    llm_passages = [int(result.output.split(", llm ")[1].split(",")[0]) for result in (plain, with_teacher)]
+    assert llm_passages[1] == llm_passages[0] + 4
+    missing = invoke(
+        "--author", LOU, "--input", str(source), "--output", output, "--teacher-dataset", "./nope.json"
+    )
+    assert missing.exit_code == 1 and "--teacher-dataset" in missing.output and "nope.json" in missing.output
