@@ -138,6 +138,18 @@ def test_profile_shortcut_reads_the_feed_and_a_blocked_feed_is_reported(stores, 
     assert again.results[0].status is CrawlStatus.SKIPPED and ArticleDocument.count() == 1
 
 
+def test_robots_txt_is_honoured_for_the_post_pages_of_a_feed(stores, feed_site: FeedSite) -> None:
+    feed_site.robots_txt = "User-agent: *\nDisallow: /posts/atom-two\n"
+    user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    report = crawl_links(user, [feed_site.url("/atom")], progress=False, respect_robots_txt=True)
+    result = report.results[0]
+    assert result.status is CrawlStatus.CRAWLED and result.documents == 1  # atom-one only
+    assert feed_site.hits["/posts/atom-two"] == 0
+    assert [entry["link"] for entry in result.extra["failed_entries"]] == [feed_site.url("/posts/atom-two")]
+    assert "robots.txt" in result.extra["failed_entries"][0]["reason"]
+    assert [entry["link"] for entry in report.blocked_links()] == [feed_site.url("/posts/walled")]
+
+
 def test_the_shortcuts_route_profiles_to_their_feeds() -> None:
     from llm_engineering.application.crawlers.custom_article import SubstackCrawler
     from llm_engineering.application.crawlers.profiles import feed_link, is_profile_link, profile_link

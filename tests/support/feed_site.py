@@ -87,6 +87,7 @@ def atom(base_url: str) -> str:
 class FeedSite:
     def __init__(self) -> None:
         self.hits: Counter[str] = Counter()
+        self.robots_txt: str | None = None  # served at /robots.txt when set
         site = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -119,6 +120,8 @@ class FeedSite:
 
     def route(self, path: str) -> tuple[int, str, str]:
         html = "text/html; charset=utf-8"
+        if path == "/robots.txt" and self.robots_txt is not None:
+            return 200, "text/plain", self.robots_txt
         pages = {
             "/feed.xml": (200, "application/rss+xml", rss(self.base_url, RSS_POSTS, full_text=True)),
             "/atom": (200, html, atom(self.base_url)),

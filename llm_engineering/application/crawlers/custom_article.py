@@ -18,6 +18,7 @@ from llm_engineering.application.crawlers.base import (
     link_domain,
 )
 from llm_engineering.application.crawlers.feed import check_outcome, ingest_feed
+from llm_engineering.application.crawlers.robots import DISALLOWED_BY_ROBOTS
 from llm_engineering.application.extraction import ExtractedArticle, ExtractionError, extract_article
 from llm_engineering.application.extraction.feeds import is_feed, parse_feed
 from llm_engineering.application.fetching.http import FetchedPage, fetch_html, new_session, permanent_error
@@ -65,6 +66,9 @@ class CustomArticleCrawler(NotesMixin, BaseCrawler):
         )
 
     def fetch_article(self, link: str) -> ExtractedArticle:
+        """A post page of a feed: robots.txt is honoured for it as for the links the runner crawls."""
+        if self.robots is not None and not self.robots.allowed(link):
+            raise permanent_error(f"{link} is {DISALLOWED_BY_ROBOTS}; not fetched.")
         page = self.fetch(link)
         try:
             return extract_article(page.html, page.url)

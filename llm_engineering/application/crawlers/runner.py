@@ -156,6 +156,7 @@ class _CrawlRun:
         name = crawler_cls.__name__
         try:
             with self._slot(link_domain(link)), self.instances.checkout(crawler_cls) as crawler:
+                crawler.robots = self.robots
                 return crawler.extract(link, self.user)
         # A crawler that cannot start (no browser, no credentials) fails its links, not the run.
         except CrawlerUnavailable as error:
