@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
+from llm_engineering.application.preprocessing.hygiene import HygieneReport
 from llm_engineering.domain.cleaned_documents import CleanedDocument
 from llm_engineering.domain.documents import Document
 
@@ -24,6 +25,7 @@ class CleanedDocuments(BaseModel):
     """The documents cleaned by this run (new or changed ones), each tagged with its category."""
 
     documents: list[CleanedDocument] = Field(default_factory=list)
+    hygiene: HygieneReport = Field(default_factory=HygieneReport)  # what masking and chrome removal did
 
 
 class WrittenChunks(BaseModel):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from llm_engineering.application.preprocessing.hygiene import TextHygiene
 from llm_engineering.application.preprocessing.text_cleaning import clean_code, clean_prose
 from llm_engineering.domain.cleaned_documents import CleanedDocument
 from llm_engineering.domain.documents import Document
@@ -24,6 +25,12 @@ class CategoryCleaning:
     text: Callable[[Document], str]  # the cleaned text (without the title: that is a field of its own)
     title: Callable[[Document], str | None]
     publication_date: Callable[[Document], str | None]
+    is_code: bool = False  # code gets secrets masked but no chrome removal
+
+
+def apply_hygiene(text: str, hygiene: TextHygiene | None, *, is_code: bool) -> str:
+    hygiene = hygiene or TextHygiene()
+    return hygiene.code(text) if is_code else hygiene.prose(text)
 
 
 def _clean_prose_parts(parts: list[str | None]) -> str:
@@ -66,12 +73,15 @@ def _no_date(document: Document) -> str | None:
 CLEANING: dict[DataCategory, CategoryCleaning] = {
     DataCategory.ARTICLES: CategoryCleaning(article_text, _content_title, _no_date),
     DataCategory.POSTS: CategoryCleaning(post_text, _content_title, lambda d: d.content.date),
-    DataCategory.REPOSITORIES: CategoryCleaning(repository_text, lambda d: d.name, _no_date),
+    DataCategory.REPOSITORIES: CategoryCleaning(repository_text, lambda d: d.name, _no_date, is_code=True),
 }
 
 
-def clean_document(document: Document, *, content_hash: str, feature_fingerprint: str) -> CleanedDocument:
-    """The cleaned document keeps the raw document's id, so cleaning it again overwrites it."""
+def clean_document(
+    document: Document, *, content_hash: str, feature_fingerprint: str, hygiene: TextHygiene | None = None
+) -> CleanedDocument:
+    """The cleaned document keeps the raw document's id, so cleaning it again overwrites it. `hygiene`
+    (default settings when None) masks personal data and removes platform chrome, counting both."""
     try:
         cleaning = CLEANING[document.category]
     except KeyError:
@@ -80,7 +90,7 @@ def clean_document(document: Document, *, content_hash: str, feature_fingerprint
     return CleanedDocument(
         id=document.id,
         category=document.category,
-        content=cleaning.text(document),
+        content=apply_hygiene(cleaning.text(document), hygiene, is_code=cleaning.is_code),
         title=" ".join(clean_prose(title).split()) or None if title else None,
         platform=document.platform,
         publication_date=cleaning.publication_date(document),

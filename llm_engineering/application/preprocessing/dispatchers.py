@@ -22,6 +22,7 @@ from llm_engineering.application.networks.sparse import get_sparse_encoder
 from llm_engineering.application.preprocessing.chunking_data_handlers import chunk_category
 from llm_engineering.application.preprocessing.cleaning_data_handlers import clean_document
 from llm_engineering.application.preprocessing.config import FeatureEngineeringConfig
+from llm_engineering.application.preprocessing.hygiene import TextHygiene
 from llm_engineering.domain.chunks import Chunk
 from llm_engineering.domain.cleaned_documents import CleanedDocument
 from llm_engineering.domain.documents import Document
@@ -37,8 +38,12 @@ TITLE_TOKEN_BUDGET = 24
 
 class CleaningDispatcher:
     @staticmethod
-    def dispatch(document: Document, *, content_hash: str, feature_fingerprint: str) -> CleanedDocument:
-        return clean_document(document, content_hash=content_hash, feature_fingerprint=feature_fingerprint)
+    def dispatch(
+        document: Document, *, content_hash: str, feature_fingerprint: str, hygiene: TextHygiene | None = None
+    ) -> CleanedDocument:
+        return clean_document(
+            document, content_hash=content_hash, feature_fingerprint=feature_fingerprint, hygiene=hygiene
+        )
 
 
 def chunk_token_limit(model: EmbeddingModel) -> int:

@@ -26,6 +26,7 @@ from llm_engineering.application.preprocessing.dispatchers import (
     EmbeddingDispatcher,
 )
 from llm_engineering.application.preprocessing.feature_store import BackgroundWriter, commit_documents
+from llm_engineering.application.preprocessing.hygiene import TextHygiene
 from llm_engineering.application.preprocessing.incremental import (
     DocumentChanges,
     content_hash,
@@ -66,11 +67,13 @@ def clean_changed_documents(
     changes = detect_changes(documents, author_ids, hashes, fingerprints)
     changes.rebuilt = rebuilt
     skip = set(changes.unchanged)
+    hygiene = TextHygiene(config.hygiene)
     cleaned = [
         CleaningDispatcher.dispatch(
             document,
             content_hash=hashes[document.id],
             feature_fingerprint=fingerprints[document.category],
+            hygiene=hygiene,
         )
         for document in documents
         if document.id not in skip
@@ -80,8 +83,11 @@ def clean_changed_documents(
             f"Cleaning: {len(changes.settings_changed)} document(s) were processed with other settings or an "
             "older processing version (e.g. before titles became fields of their own): processing them again."
         )
-    logger.info(f"Cleaning: {changes.counts()}; {len(cleaned)} document(s) cleaned.")
-    return changes, CleanedDocuments(documents=cleaned)
+    report = hygiene.report()
+    logger.info(
+        f"Cleaning: {changes.counts()}; {len(cleaned)} document(s) cleaned; hygiene: {report.summary()}."
+    )
+    return changes, CleanedDocuments(documents=cleaned, hygiene=report)
 
 
 def chunk_documents(
