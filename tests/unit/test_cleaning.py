@@ -82,6 +82,8 @@ def test_article_title_is_a_field_and_the_text_keeps_its_order_without_missing_s
     assert cleaned.category == DataCategory.ARTICLES
     assert cleaned.content == "Body text." and cleaned.title == "Fine-tune Llama"
     assert cleaned.platform == "medium" and cleaned.publication_date is None
+    dated = article.model_copy(update={"content": article.content.model_copy(update={"date": "2024-03-16"})})
+    assert clean(dated).publication_date == "2024-03-16" and clean(dated).content == "Body text."
     assert (
         cleaned.id == article.id and cleaned.link == article.link and cleaned.author_id == AUTHOR["author_id"]
     )

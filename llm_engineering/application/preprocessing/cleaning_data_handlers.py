@@ -40,7 +40,7 @@ def _clean_prose_parts(parts: list[str | None]) -> str:
 
 def article_text(document: Document) -> str:
     """Subtitle and main text in reading order, then text under keys older crawlers stored (never silently
-    dropped); what describes the text (title, language, description, author) is not part of it."""
+    dropped); what describes the text (title, date, language, description, author) is not part of it."""
     content = document.content
     return _clean_prose_parts([content.subtitle, content.content, *content.extra_text()])
 
@@ -66,13 +66,17 @@ def _content_title(document: Document) -> str | None:
     return document.content.title
 
 
+def _content_date(document: Document) -> str | None:
+    return document.content.date
+
+
 def _no_date(document: Document) -> str | None:
     return None
 
 
 CLEANING: dict[DataCategory, CategoryCleaning] = {
-    DataCategory.ARTICLES: CategoryCleaning(article_text, _content_title, _no_date),
-    DataCategory.POSTS: CategoryCleaning(post_text, _content_title, lambda d: d.content.date),
+    DataCategory.ARTICLES: CategoryCleaning(article_text, _content_title, _content_date),
+    DataCategory.POSTS: CategoryCleaning(post_text, _content_title, _content_date),
     DataCategory.REPOSITORIES: CategoryCleaning(repository_text, lambda d: d.name, _no_date, is_code=True),
 }
 

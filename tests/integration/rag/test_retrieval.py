@@ -82,7 +82,12 @@ def test_retrieve_cli_answers_a_file_of_queries_in_order(indexed_corpus: Path, t
     assert [item["query"] for item in written] == ["edges of the karate club graph", "mixed precision FP32"]
     assert written[0]["results"][0]["link"] == "https://example.com/maxime/graphs"
     assert written[1]["results"][0]["link"] == "https://example.com/zoe/vram"
+    assert written[1]["results"][0]["title"] == "Saving GPU memory when fine-tuning"
     assert len(written[1]["results"]) == 2
+
+    one = CliRunner().invoke(app, ["retrieve", "--query", "edges of the karate club graph", "--k", "1"])
+    assert one.exit_code == 0, one.output
+    assert 'Maxime Labonne: "Graph neural networks" (example) https://example.com/maxime/graphs' in one.output
 
     bad = CliRunner().invoke(app, ["retrieve", "--queries-file", str(queries)])
     assert bad.exit_code == 1 and "--output" in bad.output
