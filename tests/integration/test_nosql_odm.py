@@ -9,6 +9,7 @@ from pymongo.errors import DuplicateKeyError
 from llm_engineering.domain.base.nosql import OnConflict
 from llm_engineering.domain.content import ArticleContent
 from llm_engineering.domain.documents import Document, UserDocument
+from llm_engineering.domain.exceptions import ImproperlyConfigured
 from llm_engineering.domain.types import DataCategory
 
 
@@ -37,6 +38,35 @@ def test_mongo_round_trip_keeps_every_field(warehouse: str) -> None:
     assert stored == article
     raw = Document.collection("articles").find_one({"link": "https://example.com/a"})
     assert raw["_id"] == str(article.id) and raw["author_id"] == str(user.id)
+
+
+def test_one_document_class_is_stored_in_its_categorys_collection(warehouse: str) -> None:
+    user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
+    author = {"author_id": user.id, "author_full_name": user.full_name}
+    article = make_article(user, "https://example.com/same").save()
+    post = Document(
+        category="posts", content={"Content": "P"}, platform="x", link="https://example.com/same", **author
+    )
+    repository = Document(
+        category="repositories",
+        content={"a.py": "x"},
+        name="r",
+        platform="github",
+        link="https://g/r",
+        **author,
+    )
+    assert Document.bulk_insert([post, repository]) == 2  # one link per collection: the post is no clash
+    raw = Document.collection("posts").find_one({"_id": str(post.id)})
+    assert "category" not in raw and "name" not in raw and raw["image"] is None
+    found = {document.id: document for document in Document.bulk_find(author_id=str(user.id))}
+    assert found == {d.id: d for d in (article, post, repository)}  # every collection, each category set
+    assert Document.count() == 3 and Document.count(category=DataCategory.POSTS) == 1
+    assert Document.find(link="https://g/r") == repository
+    assert Document.find_existing_links(DataCategory.POSTS, ["https://example.com/same", "https://g/r"]) == {
+        "https://example.com/same"
+    }
+    with pytest.raises(ImproperlyConfigured, match="pass one of articles, posts, repositories"):
+        Document.collection()
 
 
 def test_get_or_create_returns_the_same_user(warehouse: str) -> None:
