@@ -1,5 +1,5 @@
 """The writing the scorer is fitted on: every author's articles and posts in the data warehouse, cleaned
-by the feature pipeline's own cleaning handlers, and the texts the project ships (other people's writing
+by the feature pipeline's own cleaning table (`CLEANING`), and the texts the project ships (other people's writing
 in `reference/`, LLM-written answers in `imitations/`)."""
 
 from __future__ import annotations
