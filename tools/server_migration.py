@@ -56,7 +56,9 @@ def copy_warehouse(
     try:
         if name not in source_client.list_database_names():
             found = ", ".join(source_client.list_database_names()) or "none"
-            raise MigrationError(f"{source_dir} has no database '{name}' (found: {found}); pass --source-database.")
+            raise MigrationError(
+                f"{source_dir} has no database '{name}' (found: {found}); pass --source-database."
+            )
         source, target = source_client[name], get_database()
         copies = []
         for collection in sorted(source.list_collection_names()):
@@ -98,12 +100,12 @@ def copy_vectors(source_dir: Path = DEFAULT_QDRANT_DIR, batch_size: int = 256) -
 
     settings = get_settings()
     target_host = settings.QDRANT_DATABASE_HOST
-    if not settings.USE_QDRANT_CLOUD and is_local_mode(target_host):
-        if target_host != ":memory:" and settings.resolve_path(target_host) == source_dir.resolve():
-            raise MigrationError(
-                f"QDRANT_DATABASE_HOST points at the embedded store itself ({source_dir}). Set it to the "
-                "server's host name or URL (or USE_QDRANT_CLOUD=true) and run again."
-            )
+    same_store = target_host != ":memory:" and settings.resolve_path(target_host) == source_dir.resolve()
+    if not settings.USE_QDRANT_CLOUD and is_local_mode(target_host) and same_store:
+        raise MigrationError(
+            f"QDRANT_DATABASE_HOST points at the embedded store itself ({source_dir}). Set it to the "
+            "server's host name or URL (or USE_QDRANT_CLOUD=true) and run again."
+        )
     if not (source_dir / "collection").is_dir():
         raise MigrationError(f"no local Qdrant store at {source_dir}; pass --source with its folder.")
     source = QdrantClient(path=str(source_dir))

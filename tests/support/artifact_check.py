@@ -1,17 +1,29 @@
-"""Print, as JSON, every artifact of every pipeline run in the active ZenML store, loaded back.
+"""Run CLI commands, then print, as JSON, every artifact of every pipeline run, loaded back.
 
-Run as `python -m tests.support.artifact_check` in the environment (ZENML_CONFIG_PATH, AWS_*) of a CLI run:
-the S3 stack test reads it to compare the artifacts' URIs with the objects in the bucket.
+    python -m tests.support.artifact_check "stack-up --recipe configs/stacks/s3-local.yaml" "end-to-end-data"
+
+Each argument is one `python -m tools.run` command line, run in this one process (one ZenML and torch
+import instead of one per command) in the caller's environment (ZENML_CONFIG_PATH, AWS_*, stores). The last
+line of stdout is the JSON report; the S3 stack test compares its URIs with the objects in the bucket.
 """
 
 from __future__ import annotations
 
 import json
+import shlex
+import sys
 
-from zenml.client import Client
+
+def run_commands(command_lines: list[str]) -> None:
+    from tools.run import app
+
+    for line in command_lines:
+        app(shlex.split(line), standalone_mode=False)
 
 
-def main() -> None:
+def report_artifacts() -> dict:
+    from zenml.client import Client
+
     client = Client()
     report = {
         "stack": client.active_stack_model.name,
@@ -35,8 +47,9 @@ def main() -> None:
                             "loaded_type": f"{type(value).__module__}.{type(value).__qualname__}",
                         }
                     )
-    print(json.dumps(report))
+    return report
 
 
 if __name__ == "__main__":
-    main()
+    run_commands(sys.argv[1:])
+    print(json.dumps(report_artifacts()))

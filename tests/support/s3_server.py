@@ -41,7 +41,9 @@ def moto_s3_server(start_timeout_s: float = 30.0) -> Iterator[str]:
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"moto_server did not answer on {endpoint} in {start_timeout_s} s") from None
+                    raise RuntimeError(
+                        f"moto_server did not answer on {endpoint} in {start_timeout_s} s"
+                    ) from None
                 time.sleep(0.1)
         yield endpoint
     finally:

@@ -78,9 +78,7 @@ class StackRecipe(BaseModel):
     def _known_and_complete(cls, components: dict[str, ComponentSpec]) -> dict[str, ComponentSpec]:
         unknown = sorted(set(components) - set(COMPONENT_TYPES))
         if unknown:
-            raise ValueError(
-                f"unknown component type(s) {unknown}; use one of: {', '.join(COMPONENT_TYPES)}"
-            )
+            raise ValueError(f"unknown component type(s) {unknown}; use one of: {', '.join(COMPONENT_TYPES)}")
         missing = [kind for kind in REQUIRED_COMPONENTS if kind not in components]
         if missing:
             raise ValueError(f"a stack needs {' and '.join(missing)} (missing: {', '.join(missing)})")

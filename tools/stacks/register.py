@@ -56,9 +56,7 @@ def _upsert_component(client: Any, component_type: str, spec: Any, report: Stack
         )
     # Settings the recipe no longer has are removed (None), so the component matches the recipe.
     stale = {key: None for key in existing.configuration if key not in spec.configuration}
-    client.update_stack_component(
-        spec.name, kind, configuration={**stale, **spec.configuration}
-    )
+    client.update_stack_component(spec.name, kind, configuration={**stale, **spec.configuration})
     report.updated.append(label)
 
 
