@@ -95,7 +95,7 @@ def test_vector_copy_keeps_vectors_settings_and_is_idempotent(
         params = target.get_collection("embedded_articles").config.params
         assert params.sparse_vectors["bm25"].modifier == models.Modifier.IDF
         assert params.vectors["dense"].size == 4
-        point_id = str(uuid.UUID(int=42))
+        point_id = str(uuid.UUID(int=17))
         (copied,) = target.retrieve("embedded_articles", [point_id], with_vectors=True)
         (original,) = embedded.retrieve("embedded_articles", [point_id], with_vectors=True)
         assert copied.vector == original.vector and copied.payload == original.payload
