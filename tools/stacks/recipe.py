@@ -144,7 +144,8 @@ def parse_recipe(data: dict[str, Any], env: Mapping[str, str], source: str = "re
             f"Set them (e.g. `export {exports}` or in .env) and run again."
         )
     resolved = _substitute(data, env)
-    for component in (resolved.get("components") or {}).values():
+    components = resolved.get("components")
+    for component in components.values() if isinstance(components, dict) else []:
         if isinstance(component, dict) and isinstance(component.get("configuration"), dict):
             component["configuration"] = _drop_empty(component["configuration"])
     try:
