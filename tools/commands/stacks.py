@@ -65,12 +65,15 @@ def stack_down() -> None:
     typer.echo(f"Active stack: '{DEFAULT_STACK}' (was '{previous}').")
 
 
-def _print_copies(copies: list, target: str) -> None:
+def _print_copies(copies: list, target: str, counts_changes: bool = True) -> None:
+    """One line per collection; Qdrant's upsert does not say what changed, so vectors show reads only."""
     for copy in copies:
-        typer.echo(
-            f"  {copy.collection}: {copy.read} read, {copy.inserted} inserted, {copy.updated} updated, "
-            f"{copy.unchanged} unchanged; {copy.in_target} in the target"
+        changes = (
+            f"{copy.inserted} inserted, {copy.updated} updated, {copy.unchanged} unchanged"
+            if counts_changes
+            else "upserted by id"
         )
+        typer.echo(f"  {copy.collection}: {copy.read} read, {changes}; {copy.in_target} in the target")
     typer.echo(f"Copied {sum(c.read for c in copies)} record(s) in {len(copies)} collection(s) to {target}.")
 
 
@@ -111,4 +114,4 @@ def migrate_vectors_to_server(
         fail(str(error))
     settings = get_settings()
     target = settings.QDRANT_CLOUD_URL if settings.USE_QDRANT_CLOUD else settings.QDRANT_DATABASE_HOST
-    _print_copies(copies, f"Qdrant at {target}")
+    _print_copies(copies, f"Qdrant at {target}", counts_changes=False)
