@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from llm_engineering.application.likeness.passages import training_passages, windows
 from llm_engineering.application.likeness.scorer import TrainingPassage
 from llm_engineering.application.preprocessing.cleaning_data_handlers import CLEANING
+from llm_engineering.application.preprocessing.hygiene import TextHygiene
 from llm_engineering.domain.documents import Document
 from llm_engineering.domain.types import DataCategory
 
@@ -36,15 +37,17 @@ class CorpusDocument(BaseModel):
 
 
 def store_documents() -> list[CorpusDocument]:
-    """Every author's cleaned articles and posts in the data warehouse, in a stable order."""
+    """Every author's cleaned articles and posts in the data warehouse, in a stable order, with the same
+    hygiene as the feature pipeline (chrome out, personal data masked): the texts the twin learns from."""
     documents = []
+    hygiene = TextHygiene()
     for category in _PROSE_CATEGORIES:
         for document in Document.bulk_find(category=category):
             documents.append(
                 CorpusDocument(
                     id=str(document.id),
                     author=document.author_full_name,
-                    text=CLEANING[category].text(document),
+                    text=hygiene.prose(CLEANING[category].text(document)),
                 )
             )
     return sorted(documents, key=lambda document: (document.author, document.id))
