@@ -62,6 +62,13 @@ def repository_text(document: Document) -> str:
     return REPOSITORY_FILE_SEPARATOR.join(files)
 
 
+def _clean_title(title: str | None) -> str | None:
+    """A title on one line, cleaned as prose; None when nothing is left."""
+    if not title:
+        return None
+    return " ".join(clean_prose(title).split()) or None
+
+
 def _content_title(document: Document) -> str | None:
     return document.content.title
 
@@ -90,12 +97,11 @@ def clean_document(
         cleaning = CLEANING[document.category]
     except KeyError:
         raise ValueError(f"No cleaning for data category '{document.category}'.") from None
-    title = cleaning.title(document)
     return CleanedDocument(
         id=document.id,
         category=document.category,
         content=apply_hygiene(cleaning.text(document), hygiene, is_code=cleaning.is_code),
-        title=" ".join(clean_prose(title).split()) or None if title else None,
+        title=_clean_title(cleaning.title(document)),
         platform=document.platform,
         publication_date=cleaning.publication_date(document),
         author_id=document.author_id,
