@@ -202,7 +202,7 @@ class NoSQLBaseDocument(BaseModel, ABC):
                 return cls.from_mongo(stored, partition)
             time.sleep(0.01 * (attempt + 1))
         raise RuntimeError(
-            f"get_or_create({filter_options}) on '{cls.get_collection_name()}': the document was neither "
+            f"get_or_create({filter_options}) on '{collection.name}': the document was neither "
             f"created nor found after {GET_OR_CREATE_ATTEMPTS} attempts (concurrent deletes?)."
         )
 
