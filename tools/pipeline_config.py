@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from llm_engineering.domain.exceptions import InvalidInput
 from llm_engineering.settings import PROJECT_ROOT
 
 # Top-level keys ZenML accepts in a pipeline run config (the ones this project uses or documents).
@@ -34,7 +35,7 @@ ZENML_RUN_CONFIG_KEYS = {
 }
 
 
-class ConfigError(ValueError):
+class ConfigError(InvalidInput):
     """The YAML config is unreadable or does not match the pipeline."""
 
 

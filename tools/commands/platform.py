@@ -21,7 +21,7 @@ commands.add_typer(infra_app, name="infra")
 @commands.command("export-settings")
 def export_settings(secret_name: str = typer.Option("settings", help="Name of the ZenML secret.")) -> None:
     """Store the current settings (env and .env) in a ZenML secret."""
-    from llm_engineering.settings import export_settings_to_zenml_secret
+    from steps.settings_secret import export_settings_to_zenml_secret
 
     count = export_settings_to_zenml_secret(secret_name)
     typer.echo(
