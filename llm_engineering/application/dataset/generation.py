@@ -97,6 +97,7 @@ def generate_samples(
         use_cache=use_cache,
         retry_failed=retry_failed,
         progress=f"generating {dataset_type.value} samples",
+        cache_scope=f"dataset_type={dataset_type.value}",  # an answer never serves the other dataset type
     )
     samples: list[Sample] = []
     errors = []
