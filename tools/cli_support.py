@@ -47,7 +47,7 @@ def run_pipeline(
     merged = bool(parameters or model)
     try:
         config_path = resolve_config_path(config)
-        check_config(config_path, pipeline)
+        check_config(config_path, pipeline, given=set(parameters or {}))
         if merged:
             config_path = with_parameters(config_path, parameters or {}, model)
             check_config(config_path, pipeline)

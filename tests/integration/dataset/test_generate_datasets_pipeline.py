@@ -145,7 +145,8 @@ def test_preference_dataset_chosen_is_the_authors_own_words(llm_env: dict[str, A
     with OpenAICompatibleServer(good_teacher) as server:
         use_endpoint(llm_env, server.base_url)
         instruct = ("--dataset-type", "instruction", "--output-dir", str(tmp_path / "instruct"))
-        assert invoke("generate-datasets", "--config", str(config), *instruct).exit_code == 0
+        first = invoke("generate-datasets", "--config", str(config), *instruct)
+        assert first.exit_code == 0, first.output
         instruction_requests = len(server.requests)
         result = invoke(
             "generate-datasets", "--dataset-type", "preference", "--config", str(config),
