@@ -149,6 +149,6 @@ def decide_dataset_type(option: str | None, data: dict, config: str):  # noqa: A
     if option is not None and named is not None and named != option:
         fail(
             f"{config} names dataset_type: {named}, but this task makes {option} datasets. Run "
-            f"`poetry poe {DATASET_TASKS[named]}` for a {named} dataset, or remove dataset_type from the config."
+            f"`poetry poe {DATASET_TASKS[named]}` for {named} datasets, or remove dataset_type from the config."
         )
     return DatasetType(option or named)
