@@ -17,7 +17,7 @@ def evaluate(
     model_version: str | None = typer.Option(
         None,
         help="The llm_twin version to evaluate: a number, `latest` or a stage such as `production` "
-        "[default: latest, unless --model-dir].",
+        "[default: the config's `model: version:`, else latest; not with --model-dir].",
     ),
     model_dir: Path | None = typer.Option(
         None,
@@ -40,14 +40,15 @@ def evaluate(
     from tools.twin_model import model_folder, registered_version
 
     parameters: dict = {}
-    model = {"name": model_name_of(config)}
+    name, configured_version = model_block_of(config)
+    model: dict = {"name": name}
     if model_dir is not None:
         if model_version is not None:
             fail("give either --model-version (a registered version) or --model-dir (a folder), not both.")
         parameters["model_dir"] = model_folder(model_dir)
         typer.echo(f"Evaluating {parameters['model_dir']} (its scores go to a new {model['name']} version)")
     else:
-        version = registered_version(model_version or "latest", model["name"])
+        version = registered_version(model_version or configured_version or "latest", name)
         model["version"] = version.number
         typer.echo(f"Evaluating {version.label}: {version.folder_for_evaluation()}")
     if author:
@@ -80,8 +81,8 @@ def evaluate(
     typer.echo(summary.cli_line())
 
 
-def model_name_of(config: str) -> str:
-    """The registry model the config's `model: name:` names, else llm_twin."""
+def model_block_of(config: str) -> tuple[str, str | None]:
+    """The registry model and version the config's `model:` block names (llm_twin and none by default)."""
     from llm_engineering.model import TWIN_MODEL_NAME
     from tools.pipeline_config import ConfigError, load_config, resolve_config_path
 
@@ -89,4 +90,9 @@ def model_name_of(config: str) -> str:
         block = load_config(resolve_config_path(config)).get("model") or {}
     except ConfigError as error:
         fail(str(error))
-    return str(block.get("name") or TWIN_MODEL_NAME) if isinstance(block, dict) else TWIN_MODEL_NAME
+    if not isinstance(block, dict):
+        fail(
+            f"{config}: `model:` must be a mapping such as `{{name: {TWIN_MODEL_NAME}, version: production}}`."
+        )
+    version = block.get("version")
+    return str(block.get("name") or TWIN_MODEL_NAME), None if version is None else str(version)

@@ -1,5 +1,6 @@
-"""The service answers each of the project's error types with the status of its table, over real HTTP: a real
-unreachable store, and routes on the real app that raise the project's errors as the code raises them."""
+"""The service over real HTTP: each of the project's error types answers the status of its table (a warehouse that
+cannot open, and routes on the real app that raise the project's errors), and /health names the registered
+version it serves."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from llm_engineering.interfaces.errors import ERROR_STATUS
 from llm_engineering.interfaces.server import serve_in_thread
 from llm_engineering.interfaces.service import RagService
 from llm_engineering.model.inference.generators import EndpointGenerator
-from llm_engineering.model.registry import ModelVersionError
+from llm_engineering.model.inference.resolution import GeneratorChoice
+from llm_engineering.model.registry import ModelVersionError, TwinVersion
 from llm_engineering.settings import get_settings
 
 RAISED = {
@@ -94,3 +96,29 @@ def test_an_error_that_is_not_the_projects_is_a_bare_500(service: str) -> None:
 
 def test_the_table_maps_only_project_errors() -> None:
     assert all(issubclass(error_type, LLMTwinError) for error_type in ERROR_STATUS)
+
+
+def test_health_names_the_registered_version_served(stores, tmp_path) -> None:  # noqa: ANN001
+    merged = tmp_path / "merged"
+    merged.mkdir()
+    version = TwinVersion(
+        number=3, stage="production", adapter_dir=str(tmp_path / "a"), merged_model_dir=str(merged)
+    )
+    with serve_in_thread(create_app(choice=GeneratorChoice.for_version(version))) as url:
+        health = httpx.get(url + "/health", timeout=60).json()
+    assert health["generator"] == {
+        "kind": "registry",
+        "description": f"llm_twin version 3 (production) at {merged}",
+    }
+    assert health["model_version"]["number"] == 3 and health["model_version"]["stage"] == "production"
+    assert health["model_version"]["merged_model_dir"] == str(merged)
+
+
+def test_serving_a_version_that_is_not_registered_is_refused_before_the_server_starts() -> None:
+    from typer.testing import CliRunner
+
+    from tools.run import app
+
+    result = CliRunner().invoke(app, ["serve", "--model-version", "999"])
+    assert result.exit_code == 1
+    assert "has no version `999`" in result.output or "no `llm_twin` model yet" in result.output
