@@ -15,13 +15,13 @@ from llm_engineering.model.registry import ModelVersionError, TwinVersion
 STAGES = ("latest", "production", "staging", "archived")
 
 
-def twin_model(version: str | int | None = None) -> Any:
-    """The ZenML Model the training and evaluation pipelines declare; no version: a new one per run."""
+def twin_model() -> Any:
+    """The ZenML Model the training and evaluation pipelines declare. No version: a run makes a new one,
+    unless its config's `model: version:` names an existing one (what `evaluate --model-version` sets)."""
     from zenml import Model
 
     return Model(
         name=TWIN_MODEL_NAME,
-        version=version,
         description="The LLM Twin: a small open model fine-tuned (SFT then DPO, LoRA) to write like its author.",
         tags=["llm-twin", "lora", "sft", "dpo"],
     )
