@@ -8,11 +8,12 @@ from pydantic import BaseModel
 
 from llm_engineering.domain.cleaned_documents import CleanedDocument
 from llm_engineering.domain.documents import DOCUMENT_CATEGORIES
+from llm_engineering.domain.exceptions import InvalidInput
 
 FEATURE_PIPELINE_COMMAND = "poetry poe run-feature-engineering-pipeline"
 
 
-class NoCleanedDocuments(ValueError):
+class NoCleanedDocuments(InvalidInput):
     """An author has nothing in the feature store to make a dataset from."""
 
 
