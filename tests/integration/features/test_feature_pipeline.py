@@ -80,10 +80,8 @@ def test_the_first_run_writes_every_category_with_dense_and_sparse_vectors(first
     assert report.cleaned_documents_written == SAMPLE_DOCUMENTS and report.stale_chunks_deleted == 0
     assert report.model_dump().items() <= metadata(run, "commit_documents", "commit_report").items()
 
-    assert CleanedDocument.count(category=DataCategory.ARTICLES) == ARTICLE_COUNT and CleanedDocument.count(
-        category=DataCategory.POSTS
-    ) == len(POSTS)
-    assert CleanedDocument.count(category=DataCategory.REPOSITORIES) == 1
+    counts = [CleanedDocument.count(category=c) for c in CATEGORIES]
+    assert counts == [ARTICLE_COUNT, len(POSTS), 1]
     assert {chunk.category for chunk in chunks} == set(CATEGORIES)
     users = {user.full_name: user.id for user in UserDocument.bulk_find()}
     sources = {d.id: d for d in Document.bulk_find()}
@@ -138,23 +136,13 @@ def test_dense_sparse_and_hybrid_search_find_the_authors_passage(feature_stores)
     question = "What does TIES-Merging do with the sign of every parameter?"
     dense = get_embedding_model().encode([question])[0]
     sparse = get_sparse_encoder().encode_query(question)
+    mine = {"author_id": str(maxime.id), "category": DataCategory.ARTICLES}
     searches = {
-        "dense": EmbeddedChunk.search(
-            dense, limit=3, author_id=str(maxime.id), category=DataCategory.ARTICLES
-        ),
-        "sparse": EmbeddedChunk.search(
-            sparse_vector=sparse, limit=3, author_id=str(maxime.id), category=DataCategory.ARTICLES
-        ),
-        "hybrid": EmbeddedChunk.search(
-            dense, 3, sparse_vector=sparse, author_id=str(maxime.id), category=DataCategory.ARTICLES
-        ),
+        "dense": EmbeddedChunk.search(dense, limit=3, **mine),
+        "sparse": EmbeddedChunk.search(sparse_vector=sparse, limit=3, **mine),
+        "hybrid": EmbeddedChunk.search(dense, 3, sparse_vector=sparse, **mine),
         "dbsf": EmbeddedChunk.search(
-            dense,
-            3,
-            sparse_vector=sparse,
-            fusion=HybridFusion(method="dbsf"),
-            author_id=str(maxime.id),
-            category=DataCategory.ARTICLES,
+            dense, 3, sparse_vector=sparse, fusion=HybridFusion(method="dbsf"), **mine
         ),
     }
     for name, hits in searches.items():
