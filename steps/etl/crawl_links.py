@@ -2,6 +2,7 @@ from typing import Annotated
 
 from zenml import get_step_context, step
 
+from llm_engineering.application.crawlers.config import CrawlConfig
 from llm_engineering.application.crawlers.runner import crawl_links as crawl_links_concurrently
 from llm_engineering.domain.documents import UserDocument
 
@@ -10,25 +11,10 @@ from llm_engineering.domain.documents import UserDocument
 def crawl_links(
     user: UserDocument,
     links: list[str],
-    max_workers: int | None = None,
-    max_per_domain: int | None = None,
-    max_browsers: int | None = None,
-    respect_robots_txt: bool | None = None,
-    max_retries: int | None = None,
+    config: CrawlConfig,
 ) -> Annotated[list[str], "crawled_links"]:
-    """Crawl every link into the warehouse. Fails only when every link failed.
-
-    The optional parameters (settable in the YAML config) override the CRAWL_* settings (`max_browsers`:
-    SELENIUM_MAX_WORKERS); None keeps them."""
-    report = crawl_links_concurrently(
-        user,
-        links,
-        max_workers=max_workers,
-        max_per_domain=max_per_domain,
-        max_browsers=max_browsers,
-        respect_robots_txt=respect_robots_txt,
-        max_retries=max_retries,
-    )
+    """Crawl every link into the warehouse within the config's limits. Fails only when every link failed."""
+    report = crawl_links_concurrently(user, links, config=config)
     get_step_context().add_output_metadata(
         output_name="crawled_links",
         metadata={

@@ -14,26 +14,16 @@ from llm_engineering.model.evaluation.samples import EvaluationSet
 def generate_answers(
     test_set: EvaluationSet,
     model_dir: str | None,
-    base_model: str | None = None,
-    max_new_tokens: int = 128,
-    batch_size: int = 8,
-    device: str = "cpu",
-    num_threads: int | None = None,
+    config: GenerationConfig,
 ) -> Annotated[GeneratedAnswers, "answers"]:
     """Greedy answers of the evaluated model and of its base model, and both models' loss on the reference
-    answers. `base_model` overrides the base (needed for a merged model, which does not name its base)."""
+    answers. `config.base_model` overrides the base (needed for a merged model, which does not name it)."""
     if not model_dir:
         raise ValueError(
             "No model to evaluate: pass --model-dir (a training output, adapter or merged model folder)."
         )
     started = time.perf_counter()
-    answers = answer_with_model_and_base(
-        test_set,
-        model_dir,
-        GenerationConfig(max_new_tokens=max_new_tokens, batch_size=batch_size, num_threads=num_threads),
-        base_model,
-        device,
-    )
+    answers = answer_with_model_and_base(test_set, model_dir, config)
     answers.generation_s = round(time.perf_counter() - started, 1)
     logger.info(f"Answered {len(test_set.samples)} instructions in {answers.generation_s} s.")
     get_step_context().add_output_metadata(

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from tools.cli_support import fail, run_pipeline, step_output_metadata
-from tools.pipeline_config import load_config, resolve_config_path
+from tools.pipeline_config import build_config, resolve_config_path
 
 commands = typer.Typer()
 
@@ -97,10 +97,12 @@ def end_to_end_data(
     ),
 ) -> None:
     """Run the ETL for a config, then the feature pipeline for that config's author."""
+    from pipelines.digital_data_etl import digital_data_etl
     from pipelines.feature_engineering import feature_engineering
 
     etl(config=etl_config, cache=False)
-    author = load_config(resolve_config_path(etl_config))["parameters"]["user_full_name"]
+    etl_run_config, _ = build_config(digital_data_etl, resolve_config_path(etl_config))
+    author = etl_run_config.user_full_name
     run = run_pipeline(
         feature_engineering, features_config, "feature_engineering", False, {"author_full_names": [author]}
     )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from tools.cli_support import fail, step_output_metadata
 
+if TYPE_CHECKING:
+    from pipelines.config import DatasetsConfig
 
-def dry_run_prompts(data: dict[str, Any], show: int) -> None:
+
+def dry_run_prompts(config: DatasetsConfig, show: int) -> None:
     """Build the prompts from the feature store as the pipeline would and print them; no LLM call."""
     from llm_engineering.application.dataset.extracts import make_extracts
     from llm_engineering.application.dataset.prompting import (
@@ -18,21 +21,15 @@ def dry_run_prompts(data: dict[str, Any], show: int) -> None:
         estimate_prompt_tokens,
     )
     from llm_engineering.application.dataset.sources import NoCleanedDocuments, fetch_cleaned_documents
-    from llm_engineering.domain.dataset import DatasetType
     from llm_engineering.infrastructure.llm import LLMClientConfig
 
-    parameters = data.get("parameters") or {}
-    step_parameters = ((data.get("steps") or {}).get("create_prompts") or {}).get("parameters") or {}
+    kind, settings = config.dataset_type, config.extracts
     try:
-        kind = DatasetType(parameters.get("dataset_type", "instruction"))
-        documents = fetch_cleaned_documents(parameters.get("author_full_names") or [])
+        documents = fetch_cleaned_documents(config.author_full_names)
         extracts, too_short = make_extracts(
-            documents.documents,
-            min_chars=step_parameters.get("extract_min_chars", 1000),
-            max_chars=step_parameters.get("extract_max_chars", 2000),
-            min_document_chars=step_parameters.get("min_document_chars", 200),
+            documents.documents, settings.min_chars, settings.max_chars, settings.min_document_chars
         )
-    except (NoCleanedDocuments, ValueError, TypeError) as error:
+    except NoCleanedDocuments as error:
         fail(str(error))
     prompts = build_prompts(extracts, kind)
     for number, prompt in enumerate(prompts[:show], start=1):

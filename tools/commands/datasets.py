@@ -96,24 +96,23 @@ def generate_datasets(
     """Generate an instruction or preference dataset from the authors' cleaned texts with a teacher LLM."""
     from llm_engineering.infrastructure.llm import LLMClient
     from llm_engineering.infrastructure.llm.config import NOT_CONFIGURED_HELP
-    from tools.commands.dataset_summary import dry_run_prompts, print_generation_summary
-    from tools.pipeline_config import ConfigError, load_config, resolve_config_path
-
-    try:
-        data = load_config(resolve_config_path(config))
-    except ConfigError as error:
-        fail(str(error))
-    if dry_run:
-        dry_run_prompts(data, show_prompts)
-        return
-    if not LLMClient.is_configured():
-        fail(f"{NOT_CONFIGURED_HELP} Or see the prompts without calling anything: --dry-run.")
     from pipelines.generate_datasets import generate_datasets as pipeline
     from tools.cli_support import run_pipeline
+    from tools.commands.dataset_summary import dry_run_prompts, print_generation_summary
+    from tools.pipeline_config import ConfigError, build_config, resolve_config_path
 
     parameters: dict = {"use_cache": cache, "retry_failed": retry_failed}
     if output_dir is not None:
         parameters["output_dir"] = str(output_dir.expanduser().resolve())
-    dataset_type = (data.get("parameters") or {}).get("dataset_type", "instruction")
-    run = run_pipeline(pipeline, config, f"generate_{dataset_type}_datasets", False, parameters)
+    try:
+        run_config, _ = build_config(pipeline, resolve_config_path(config), parameters)
+    except ConfigError as error:
+        fail(str(error))
+    if dry_run:
+        dry_run_prompts(run_config, show_prompts)
+        return
+    if not LLMClient.is_configured():
+        fail(f"{NOT_CONFIGURED_HELP} Or see the prompts without calling anything: --dry-run.")
+    kind = run_config.dataset_type.value
+    run = run_pipeline(pipeline, config, f"generate_{kind}_datasets", False, parameters)
     print_generation_summary(run)

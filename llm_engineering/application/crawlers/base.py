@@ -5,11 +5,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
 
 from loguru import logger
 
+from llm_engineering.application.crawlers.config import CrawlConfig
 from llm_engineering.domain.base.nosql import NoSQLBaseDocument
 from llm_engineering.domain.documents import UserDocument
 from llm_engineering.infrastructure.redaction import mask_uri, strip_credentials
@@ -72,8 +73,13 @@ class BaseCrawler(ABC):
     """
 
     model: ClassVar[type[NoSQLBaseDocument]]
-    # A crawler that drives a browser: the runner limits how many work at once (SELENIUM_MAX_WORKERS).
+    # A crawler that drives a browser: the runner limits how many work at once (CrawlConfig.max_browsers).
     uses_browser: ClassVar[bool] = False
+
+    @classmethod
+    def from_config(cls, config: CrawlConfig) -> Self:
+        """An instance with the run's crawl limits (crawlers without limits of their own ignore them)."""
+        return cls()
 
     @property
     def name(self) -> str:

@@ -3,11 +3,12 @@ fetched over HTTP (`application/fetching/http.py`), its main text extracted (`ap
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from loguru import logger
 
 from llm_engineering.application.crawlers.base import BaseCrawler, link_domain
+from llm_engineering.application.crawlers.config import DEFAULT_CRAWL, CrawlConfig
 from llm_engineering.application.extraction import ExtractedArticle, ExtractionError, extract_article
 from llm_engineering.application.fetching.http import fetch_html, new_session, permanent_error
 from llm_engineering.domain.content import ArticleContent
@@ -35,11 +36,16 @@ class CustomArticleCrawler(BaseCrawler):
     model: ClassVar[type[ArticleDocument]] = ArticleDocument
     platform: ClassVar[str | None] = None  # None: the link's domain
 
-    def __init__(self, *, timeout_s: float | None = None, max_bytes: int | None = None) -> None:
-        settings = get_settings()
-        self.timeout_s = timeout_s if timeout_s is not None else settings.CRAWL_TIMEOUT_S
-        self.max_bytes = max_bytes if max_bytes is not None else settings.CRAWL_MAX_PAGE_BYTES
-        self._session = new_session(settings.USER_AGENT)
+    def __init__(
+        self, *, timeout_s: float = DEFAULT_CRAWL.timeout_s, max_bytes: int = DEFAULT_CRAWL.max_page_bytes
+    ) -> None:
+        self.timeout_s = timeout_s
+        self.max_bytes = max_bytes
+        self._session = new_session(get_settings().USER_AGENT)
+
+    @classmethod
+    def from_config(cls, config: CrawlConfig) -> Self:
+        return cls(timeout_s=config.timeout_s, max_bytes=config.max_page_bytes)
 
     def crawl(self, link: str, user: UserDocument) -> int:
         page = fetch_html(self._session, link, timeout_s=self.timeout_s, max_bytes=self.max_bytes)

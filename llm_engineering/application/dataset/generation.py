@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from loguru import logger
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from llm_engineering.application.dataset.prompting import RESPONSE_MODELS, GenerationPrompt
 from llm_engineering.application.dataset.responses import InstructionAnswerPairs, PreferenceTriples
@@ -21,6 +21,19 @@ Sample = InstructDatasetSample | PreferenceDatasetSample
 class SampleSet(BaseModel):
     dataset_type: DatasetType
     samples: list[Sample] = Field(default_factory=list)
+
+
+class GenerationSettings(BaseModel):
+    """How the teacher is asked (the endpoint and model are settings: OPENAI_*)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    temperature: float = Field(0.7, ge=0.0, le=2.0, description="The teacher's sampling temperature.")
+    max_tokens: int | None = Field(None, ge=1, description="An answer's token limit (None: the endpoint's).")
+    concurrency: int | None = Field(None, ge=1, description="Requests at once (None: OPENAI_CONCURRENCY).")
+
+
+DEFAULT_GENERATION = GenerationSettings()
 
 
 class GenerationReport(BaseModel):
@@ -81,8 +94,8 @@ def generate_samples(
     dataset_type: DatasetType,
     client: LLMClient,
     *,
-    temperature: float = 0.7,
-    max_tokens: int | None = None,
+    temperature: float = DEFAULT_GENERATION.temperature,
+    max_tokens: int | None = DEFAULT_GENERATION.max_tokens,
     use_cache: bool = True,
     retry_failed: bool = False,
 ) -> GenerationReport:

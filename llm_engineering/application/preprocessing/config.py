@@ -10,7 +10,7 @@ import hashlib
 import json
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from llm_engineering.application.preprocessing.text_chunking import ChunkingSettings
 from llm_engineering.domain.types import DataCategory
@@ -30,16 +30,24 @@ DEFAULT_CHUNKING: dict[DataCategory, ChunkingSettings] = {
 
 
 class FeatureEngineeringConfig(BaseModel):
-    chunking: dict[DataCategory, ChunkingSettings] = Field(default_factory=lambda: dict(DEFAULT_CHUNKING))
-    batch_size: int = Field(default=DEFAULT_BATCH_SIZE, gt=0)
+    """Chunk sizes per category and the embedding batch size. `chunking` may name any subset of categories
+    and fields (`{posts: {chunk_size: 128}}`): the rest keep DEFAULT_CHUNKING."""
 
+    model_config = ConfigDict(extra="forbid")
+
+    chunking: dict[DataCategory, ChunkingSettings] = Field(
+        default_factory=lambda: dict(DEFAULT_CHUNKING),
+        description="Chunk sizes in tokens of the embedding model, per category (only what differs).",
+    )
+    batch_size: int = Field(default=DEFAULT_BATCH_SIZE, gt=0, description="Embedding batch size.")
+
+    @field_validator("chunking", mode="before")
     @classmethod
-    def from_overrides(
-        cls, chunking: dict[str, dict[str, Any]] | None = None, batch_size: int | None = None
-    ) -> FeatureEngineeringConfig:
-        """Defaults, with the given per-category fields replaced (what a YAML config holds)."""
-        merged = dict(DEFAULT_CHUNKING)
-        for category, fields in (chunking or {}).items():
+    def _over_defaults(cls, chunking: Any) -> Any:
+        if not isinstance(chunking, dict):
+            return chunking  # pydantic reports the wrong type
+        merged: dict[DataCategory, Any] = dict(DEFAULT_CHUNKING)
+        for category, fields in chunking.items():
             try:
                 key: DataCategory | None = DataCategory(category)
             except ValueError:
@@ -47,8 +55,20 @@ class FeatureEngineeringConfig(BaseModel):
             if key not in merged:  # not a data category, or one (like `queries`) that is never chunked
                 known = ", ".join(c.value for c in FEATURE_CATEGORIES)
                 raise ValueError(f"Unknown chunking category '{category}'; use one of: {known}.")
-            merged[key] = ChunkingSettings(**{**merged[key].model_dump(), **fields})
-        return cls(chunking=merged, batch_size=DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
+            if isinstance(fields, ChunkingSettings):
+                fields = fields.model_dump()
+            merged[key] = {**merged[key].model_dump(), **fields} if isinstance(fields, dict) else fields
+        return merged
+
+    @classmethod
+    def from_overrides(
+        cls, chunking: dict[str, dict[str, Any]] | None = None, batch_size: int | None = None
+    ) -> FeatureEngineeringConfig:
+        """Defaults, with the given per-category fields replaced (what a YAML config holds)."""
+        values: dict[str, Any] = {"chunking": chunking or {}}
+        if batch_size is not None:
+            values["batch_size"] = batch_size
+        return cls.model_validate(values)
 
     def fingerprint(self, category: DataCategory, embedding_model_id: str, sparse_encoder: str) -> str:
         """What a document of `category` is processed with (chunking, dense model, sparse encoder

@@ -16,7 +16,7 @@ import yaml
 from typer.testing import CliRunner
 
 from llm_engineering.settings import get_settings
-from tests.integration.evaluation.conftest import INSTRUCTIONS, write_handbook_dataset
+from tests.support.evaluation import INSTRUCTIONS, write_handbook_dataset
 from tests.support.openai_server import OpenAICompatibleServer, Reply
 
 ALWAYS_INVALID = "capital of France"  # the judge never answers this sample's prompts with valid JSON
@@ -55,14 +55,13 @@ class LoopbackJudge:
 
 def write_config(tmp_path: Path, dataset: Path, model_name: str) -> Path:
     config = {
-        "parameters": {"dataset": str(dataset), "max_samples": len(INSTRUCTIONS)},
-        "steps": {
-            "generate_answers": {"parameters": {"max_new_tokens": 6, "batch_size": 2}},
-            "judge_answers": {
-                "parameters": {"concurrency": 2, "seed": 3, "cache_dir": str(tmp_path / "cache")}
-            },
-            "save_and_promote": {"parameters": {"model_name": model_name}},
+        "parameters": {
+            "dataset": str(dataset),
+            "max_samples": len(INSTRUCTIONS),
+            "generation": {"max_new_tokens": 6, "batch_size": 2},
+            "judge": {"concurrency": 2, "seed": 3, "cache_dir": str(tmp_path / "cache")},
         },
+        "steps": {"save_and_promote": {"parameters": {"model_name": model_name}}},
     }
     path = tmp_path / "evaluating.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")

@@ -14,7 +14,7 @@ from llm_engineering.application.preprocessing.config import FeatureEngineeringC
 from llm_engineering.application.preprocessing.dispatchers import ChunkingDispatcher, CleaningDispatcher
 from llm_engineering.domain.documents import ArticleDocument, UserDocument
 from llm_engineering.domain.embedded_chunks import EmbeddedArticleChunk
-from tests.integration.features.conftest import AUTHORS, run_feature_pipeline
+from tests.support.features import AUTHORS, run_feature_pipeline
 from tools.data_warehouse import import_from_json
 
 pytestmark = pytest.mark.shared

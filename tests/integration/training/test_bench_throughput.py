@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from tests.conftest import PROJECT_ROOT
+from tests.support.paths import PROJECT_ROOT
 
 
 def test_the_benchmark_runs_on_the_cpu_and_prints_its_figures() -> None:

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from tests.conftest import PROJECT_ROOT, SHARED_DIR
+from tests.support.paths import PROJECT_ROOT, SHARED_DIR
 
 pytestmark = pytest.mark.timeout(900)  # real training: minutes on a busy 2-core machine
 
@@ -122,7 +122,9 @@ def test_the_trainer_imports_neither_zenml_nor_the_settings() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_bad_hyperparameters_fail_the_run_with_a_clear_message(tiny_config: Path, tmp_path: Path) -> None:
+def test_bad_hyperparameters_fail_before_the_run_with_a_clear_message(
+    tiny_config: Path, tmp_path: Path
+) -> None:
     from tools.run import app
 
     config = yaml.safe_load(tiny_config.read_text())
@@ -134,4 +136,5 @@ def test_bad_hyperparameters_fail_the_run_with_a_clear_message(tiny_config: Path
     )
 
     assert result.exit_code == 1
-    assert "invalid `training:` parameters" in result.output and "rank" in result.output
+    assert str(tiny_config) in result.output and "training.lora.rank: unknown key" in result.output
+    assert "Running pipeline" not in result.output  # nothing ran

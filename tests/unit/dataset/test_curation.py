@@ -10,8 +10,8 @@ import pytest
 
 from llm_engineering.application.dataset.curation import CurationConfig, CurationItem, curate
 from llm_engineering.infrastructure.llm import LLMClient, LLMClientConfig
-from tests.conftest import SHARED_DIR
 from tests.support.openai_server import OpenAICompatibleServer, Reply
+from tests.support.paths import SHARED_DIR
 from tools.bench_curation import build_dirty_set
 
 ANSWER = "Retrieval augmented generation fetches the passages that matter and lets the model write from them."
