@@ -13,7 +13,7 @@ def generate_datasets(config: DatasetsConfig) -> None:
     """
     documents = query_feature_store(config.author_full_names)
     prompts = create_prompts(documents, dataset_type=config.dataset_type, extracts=config.extracts)
-    samples = generate(
+    samples, _ = generate(
         prompts, settings=config.generation, use_cache=config.use_cache, retry_failed=config.retry_failed
     )
     train, test = split(samples, test_split_size=config.test_split_size, seed=config.split_seed)

@@ -70,3 +70,11 @@ def step_output_metadata(run: Any, step_name: str, output_name: str) -> dict[str
 
     run = Client().get_pipeline_run(run.id)
     return dict(run.steps[step_name].outputs[output_name][0].run_metadata)
+
+
+def step_output(run: Any, step_name: str, output_name: str) -> Any:
+    """The typed artifact a step of the run returned under `output_name` (loaded from the artifact store)."""
+    from zenml.client import Client
+
+    run = Client().get_pipeline_run(run.id)
+    return run.steps[step_name].outputs[output_name][0].load()

@@ -3,6 +3,7 @@ from typing import Annotated
 from zenml import get_step_context, step
 
 from llm_engineering.application.crawlers.config import CrawlConfig
+from llm_engineering.application.crawlers.report import CrawlSummary
 from llm_engineering.application.crawlers.runner import crawl_links as crawl_links_concurrently
 from llm_engineering.domain.documents import UserDocument
 
@@ -12,7 +13,7 @@ def crawl_links(
     user: UserDocument,
     links: list[str],
     config: CrawlConfig,
-) -> Annotated[list[str], "crawled_links"]:
+) -> tuple[Annotated[list[str], "crawled_links"], Annotated[CrawlSummary, "crawl_summary"]]:
     """Crawl every link into the warehouse within the config's limits. Fails only when every link failed."""
     report = crawl_links_concurrently(user, links, config=config)
     get_step_context().add_output_metadata(
@@ -28,4 +29,4 @@ def crawl_links(
     )
     if report.all_failed:
         raise RuntimeError("Every link failed:\n" + "\n".join(report.summary_lines()))
-    return [result.link for result in report.results if result.status != "failed"]
+    return [result.link for result in report.results if result.status != "failed"], report.summary()

@@ -2,7 +2,12 @@ from typing import Annotated
 
 from zenml import get_step_context, step
 
-from llm_engineering.application.dataset.generation import GenerationSettings, SampleSet, generate_samples
+from llm_engineering.application.dataset.generation import (
+    GenerationSettings,
+    GenerationStats,
+    SampleSet,
+    generate_samples,
+)
 from llm_engineering.application.dataset.prompting import GenerationPrompts
 from llm_engineering.application.dataset.summaries import count_by_author_and_category
 from llm_engineering.infrastructure.llm import LLMClient
@@ -14,7 +19,7 @@ def generate(
     settings: GenerationSettings,
     use_cache: bool,
     retry_failed: bool,
-) -> Annotated[SampleSet, "generated_samples"]:
+) -> tuple[Annotated[SampleSet, "generated_samples"], Annotated[GenerationStats, "generation_stats"]]:
     """Ask the teacher (the configured OpenAI-compatible endpoint) for the samples of every prompt; failed
     prompts are counted by reason, and the step fails only when none succeeded."""
     overrides = {"concurrency": settings.concurrency} if settings.concurrency else {}
@@ -40,4 +45,5 @@ def generate(
         model=client.config.model,
     )
     get_step_context().add_output_metadata(output_name="generated_samples", metadata=metadata)
-    return report.samples
+    report.model = client.config.model
+    return report.samples, report.stats()

@@ -118,3 +118,9 @@ def test_every_shipped_config_builds_its_pipelines_typed_config(path: Path) -> N
     pipeline = next(p for prefix, p in by_prefix.items() if path.name.startswith(prefix))
     config, _ = build_config(pipeline, path)
     assert config.model_fields_set  # the file names what differs from the defaults
+
+
+def test_the_configuration_page_is_generated_from_the_models() -> None:
+    from tools.config_docs import main
+
+    assert main(["--check"]) == 0, "docs/configuration.md is out of date: run `python -m tools.config_docs`"

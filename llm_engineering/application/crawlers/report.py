@@ -4,7 +4,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
 from llm_engineering.application.crawlers.base import CrawlResult, CrawlStatus
+
+
+class LinkFailure(BaseModel):
+    link: str
+    reason: str | None
+
+
+class DomainCounts(BaseModel):
+    crawled: int = 0
+    skipped: int = 0
+    failed: int = 0
+    failures: list[LinkFailure] = []
+
+
+class CrawlSummary(BaseModel):
+    """A crawl's outcome as a typed artifact (what the ETL command prints)."""
+
+    crawled: int
+    skipped: int
+    failed: int
+    documents: int
+    retries: int
+    duplicates: int
+    seconds: float
+    by_domain: dict[str, DomainCounts]
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"ETL done: {self.crawled} crawled, {self.skipped} skipped (already stored), {self.failed} failed; "
+            f"{self.documents} documents written."
+        ]
+        for domain, counts in self.by_domain.items():
+            lines.append(
+                f"  {domain}: {counts.crawled} crawled, {counts.skipped} skipped, {counts.failed} failed"
+            )
+            lines.extend(f"    FAILED {failure.link}: {failure.reason}" for failure in counts.failures)
+        return lines
 
 
 @dataclass
@@ -55,6 +94,20 @@ class CrawlReport:
             if result.status is CrawlStatus.FAILED:
                 entry["failures"].append({"link": result.link, "reason": result.reason})
         return dict(sorted(domains.items()))
+
+    def summary(self) -> CrawlSummary:
+        return CrawlSummary(
+            crawled=self.crawled,
+            skipped=self.skipped,
+            failed=self.failed,
+            documents=self.documents,
+            retries=self.retries,
+            duplicates=self.duplicates,
+            seconds=round(self.seconds, 2),
+            by_domain={
+                domain: DomainCounts.model_validate(entry) for domain, entry in self.by_domain().items()
+            },
+        )
 
     def summary_lines(self) -> list[str]:
         total = len(self.results)

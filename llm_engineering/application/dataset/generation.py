@@ -36,8 +36,10 @@ class GenerationSettings(BaseModel):
 DEFAULT_GENERATION = GenerationSettings()
 
 
-class GenerationReport(BaseModel):
-    samples: SampleSet
+class GenerationStats(BaseModel):
+    """How the teacher's answers went: counts, failures by reason and the client's usage summary."""
+
+    model: str | None = None
     prompts: int
     answered: int
     failed: int
@@ -45,6 +47,26 @@ class GenerationReport(BaseModel):
     failures_by_reason: dict[str, int]
     failure_examples: list[str]
     usage: dict
+
+    def lines(self) -> list[str]:
+        usage = self.usage
+        failures = ", ".join(f"{k}={v}" for k, v in self.failures_by_reason.items()) or "none"
+        cost = usage.get("cost_usd")
+        return [
+            f"Prompts: {self.prompts}, answered {self.answered} ({self.from_cache} from the cache), "
+            f"lost {self.failed} ({failures})",
+            f"LLM ({self.model}): {usage.get('requests', 0)} requests, {usage.get('retries', 0)} retries, "
+            f"{usage.get('reasks', 0)} re-asks, {usage.get('input_tokens', 0):,} input / "
+            f"{usage.get('output_tokens', 0):,} output tokens, "
+            + (f"${cost:.4f}" if cost is not None else "cost unknown (set OPENAI_PRICE_PER_1M_*_TOKENS)"),
+        ]
+
+
+class GenerationReport(GenerationStats):
+    samples: SampleSet
+
+    def stats(self) -> GenerationStats:
+        return GenerationStats.model_validate(self.model_dump(exclude={"samples"}))
 
 
 class AllPromptsFailed(RuntimeError):
