@@ -73,6 +73,7 @@ def test_import_of_a_missing_folder_fails_clearly(cli_env: dict[str, str], tmp_p
     assert result.returncode == 1 and "is not a folder" in result.stderr
 
 
+@pytest.mark.slow
 def test_demo_etl_run_reaches_the_local_zenml_server(cli_env: dict[str, str]) -> None:
     port = free_port()
     up = cli(cli_env, "zenml-server", "up", "--port", str(port))
@@ -113,6 +114,7 @@ def test_demo_etl_run_reaches_the_local_zenml_server(cli_env: dict[str, str]) ->
         assert down.returncode == 0, down.stdout + down.stderr
 
 
+@pytest.mark.slow
 def test_end_to_end_data_runs_etl_then_features_for_the_demo_author(cli_env: dict[str, str]) -> None:
     result = cli(cli_env, "end-to-end-data")
     assert result.returncode == 0, result.stdout + result.stderr

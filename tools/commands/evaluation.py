@@ -32,8 +32,7 @@ def evaluate(
         )
     parameters: dict = {"model_dir": str(model_dir.expanduser().resolve())}
     if dataset:
-        local = Path(dataset).expanduser()
-        parameters["dataset"] = str(local.resolve()) if local.exists() else dataset
+        parameters["dataset"] = dataset  # resolved like every path (a local one), else a Hub id
     run = Client().get_pipeline_run(run_pipeline(evaluating, config, "evaluating", False, parameters).id)
     step = run.steps["save_and_promote"]
     summary, decision = step.outputs["evaluation_summary"][0].load(), step.outputs["promotion"][0].load()

@@ -91,6 +91,7 @@ def judge_settings(monkeypatch: pytest.MonkeyPatch):
     get_settings.cache_clear()
 
 
+@pytest.mark.slow
 def test_judged_evaluation_saves_scores_records_them_and_promotes(
     tmp_path: Path, tiny_adapter_dir: Path, judge_settings, zenml_client
 ) -> None:
@@ -149,6 +150,7 @@ def test_judged_evaluation_saves_scores_records_them_and_promotes(
     assert "already the production version" in rerun  # and it stays in production
 
 
+@pytest.mark.slow
 def test_without_a_judge_the_judge_free_metrics_compare_twin_and_base(
     tmp_path: Path, tiny_adapter_dir: Path, judge_settings, zenml_client
 ) -> None:

@@ -34,6 +34,7 @@ def write_export_slice(source: Path, target: Path, per_author: int) -> None:
     (target / "UserDocument.json").write_bytes((source / "UserDocument.json").read_bytes())
 
 
+@pytest.mark.slow
 def test_real_articles_through_the_pipeline_are_found_by_dense_and_bm25_search(
     stores: Path, shared_warehouse_dir: Path
 ) -> None:
@@ -66,6 +67,7 @@ def test_real_articles_through_the_pipeline_are_found_by_dense_and_bm25_search(
 
 
 @pytest.mark.parametrize("overrides", [None, {"articles": {"chunk_size": 2000, "chunk_overlap": 64}}])
+@pytest.mark.slow
 def test_no_chunk_of_the_real_corpus_exceeds_what_the_model_reads(
     stores, shared_warehouse_dir, overrides
 ) -> None:

@@ -36,6 +36,7 @@ SLICE_LINK_PARTS = (
 
 
 @pytest.mark.shared
+@pytest.mark.slow
 def test_tuned_hybrid_search_beats_dense_and_matches_bm25_on_real_articles(
     stores: Path, shared_warehouse_dir: Path
 ) -> None:

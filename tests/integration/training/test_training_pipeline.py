@@ -65,6 +65,7 @@ def tiny_config(tiny_model_dir: Path, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_training_run_registers_a_model_version_with_its_data_settings_and_metrics(
     tiny_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zenml_client
 ) -> None:
