@@ -92,22 +92,30 @@ def generate_datasets(
         True, "--cache/--no-cache", help="Use the LLM answer cache (off: every prompt is paid)."
     ),
     show_prompts: int = typer.Option(2, help="With --dry-run: how many prompts to print in full."),
+    dataset_type: str | None = typer.Option(
+        None, help="instruction or preference: the kind this task makes (a config naming the other fails)."
+    ),
 ) -> None:
     """Generate an instruction or preference dataset from the authors' cleaned texts with a teacher LLM."""
-    from llm_engineering.infrastructure.llm import LLMClient
-    from llm_engineering.infrastructure.llm.config import NOT_CONFIGURED_HELP
-    from pipelines.generate_datasets import generate_datasets as pipeline
-    from tools.cli_support import run_pipeline
-    from tools.commands.dataset_summary import dry_run_prompts, print_generation_summary
     from tools.pipeline_config import ConfigError, build_config, resolve_config_path
 
     parameters: dict = {"use_cache": cache, "retry_failed": retry_failed}
     if output_dir is not None:
         parameters["output_dir"] = str(output_dir.expanduser().resolve())
     try:
-        run_config, _ = build_config(pipeline, resolve_config_path(config), parameters)
+        config_path = resolve_config_path(config)
+        if dataset_type is not None:  # checked before the pipeline (and ZenML) is even imported
+            parameters["dataset_type"] = task_dataset_type(config_path, dataset_type)
+        from pipelines.generate_datasets import generate_datasets as pipeline
+
+        run_config, _ = build_config(pipeline, config_path, parameters)
     except ConfigError as error:
         fail(str(error))
+    from llm_engineering.infrastructure.llm import LLMClient
+    from llm_engineering.infrastructure.llm.config import NOT_CONFIGURED_HELP
+    from tools.cli_support import run_pipeline
+    from tools.commands.dataset_summary import dry_run_prompts, print_generation_summary
+
     if dry_run:
         dry_run_prompts(run_config, show_prompts)
         return
@@ -116,3 +124,17 @@ def generate_datasets(
     kind = run_config.dataset_type.value
     run = run_pipeline(pipeline, config, f"generate_{kind}_datasets", False, parameters)
     print_generation_summary(run)
+
+
+def task_dataset_type(config_path: Path, dataset_type: str) -> str:
+    """The task's dataset type, when the config names the same one or none; a ConfigError otherwise."""
+    from tools.pipeline_config import ConfigError, load_config
+
+    named = (load_config(config_path).get("parameters") or {}).get("dataset_type")
+    if named is not None and named != dataset_type:
+        raise ConfigError(
+            f"{config_path}: `dataset_type: {named}` but this task makes a {dataset_type} dataset. Use the "
+            f"{named} task (run-generate-{'instruct' if named == 'instruction' else named}-datasets-pipeline), "
+            f"or set `dataset_type: {dataset_type}`."
+        )
+    return dataset_type
