@@ -42,8 +42,8 @@ class FeaturesConfig(FeatureEngineeringConfig):
     author_full_names: list[str] = AuthorNames
 
     def processing(self) -> FeatureEngineeringConfig:
-        """What the steps need: chunking and batch size (their fingerprint decides what is re-processed)."""
-        return FeatureEngineeringConfig(chunking=self.chunking, batch_size=self.batch_size)
+        """What the steps need: chunking, batch size and hygiene (their fingerprint decides what is re-processed)."""
+        return FeatureEngineeringConfig.model_validate(self.model_dump(exclude={"author_full_names"}))
 
 
 class DatasetsConfig(PipelineConfig):

@@ -6,7 +6,9 @@ from steps.evaluating import (
     generate_answers,
     judge_answers,
     load_test_set,
+    retrieve_style_excerpts,
     save_and_promote,
+    score_author_likeness,
 )
 
 
@@ -15,10 +17,13 @@ from steps.evaluating import (
 @pipeline(enable_cache=False)
 def evaluating(config: EvaluatingConfig) -> None:
     """Answer the test split's instructions with the twin and its base model, score the answers with an LLM
-    judge (or judge-free metrics), save the results next to the model, record the means on its `llm_twin`
-    version and promote it when it beats production."""
+    judge (its style reference: excerpts of the author's writing) and judge-free metrics (author likeness,
+    eval loss, similarity), save the results next to the model, record the means on its `llm_twin` version
+    and promote it when it beats its base model and production."""
     test_set = load_test_set(config.dataset, config.max_samples)
     answers = generate_answers(test_set, config.model_dir, config=config.generation)
-    judge_results = judge_answers(test_set, answers, config=config.judge)
+    style_references = retrieve_style_excerpts(test_set, config.author_full_name)
+    judge_results = judge_answers(test_set, answers, config=config.judge, style_references=style_references)
     similarity = embedding_similarity(test_set, answers)
-    save_and_promote(test_set, answers, judge_results, similarity)
+    likeness = score_author_likeness(test_set, answers, config.dataset, config.author_full_name)
+    save_and_promote(test_set, answers, judge_results, similarity, author_likeness=likeness)
