@@ -98,13 +98,14 @@ def build_config(
     try:
         config = model.model_validate({**parameters, **(overrides or {})})
     except ValidationError as error:
-        raise ConfigError(describe_errors(path, pipeline.name, model, error)) from error
+        raise ConfigError(describe_errors(path, f"pipeline '{pipeline.name}'", model, error)) from error
     _check_steps(path, data.get("steps") or {}, pipeline)
     return config, {key: value for key, value in data.items() if key != "parameters"}
 
 
-def describe_errors(path: Path, pipeline_name: str, model: type[BaseModel], error: ValidationError) -> str:
-    lines = [f"{path}: invalid `parameters:` for pipeline '{pipeline_name}' ({model.__name__}):"]
+def describe_errors(path: Path, what: str, model: type[BaseModel], error: ValidationError) -> str:
+    """One line per mistake, each naming its key (`training.lora.r`), for `what` (e.g. "pipeline 'x'")."""
+    lines = [f"{path}: invalid `parameters:` for {what} ({model.__name__}):"]
     for item in error.errors():
         key = ".".join(str(part) for part in item["loc"]) or "parameters"
         if item["type"] == "extra_forbidden":

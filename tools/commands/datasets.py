@@ -16,24 +16,25 @@ commands = typer.Typer()
 
 
 def load_curation_config(path: Path | None) -> CurationConfig:
-    """A YAML of CurationConfig fields, at the top level or under `parameters:`."""
-    import yaml
+    """A YAML of CurationConfig fields, at the top level or under `parameters:`; read and checked like a
+    pipeline config (the errors name the file and the key)."""
     from pydantic import ValidationError
 
     from llm_engineering.application.dataset.curation import CurationConfig
+    from tools.pipeline_config import ConfigError, describe_errors, load_config, resolve_config_path
 
     if path is None:
         return CurationConfig()
-    if not path.is_file():
-        fail(f"config file {path} does not exist.")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if isinstance(data, dict) and isinstance(data.get("parameters"), dict):
-        data = data["parameters"]
     try:
+        resolved = resolve_config_path(path)
+        data = load_config(resolved)
+        data = data["parameters"] if isinstance(data.get("parameters"), dict) else data
         return CurationConfig.model_validate(data)
+    except ConfigError as error:
+        fail(str(error))
     except ValidationError as error:
-        fail(f"{path} is not a valid curation config: {error}")
-        raise  # unreachable: fail() exits
+        fail(describe_errors(resolved, "curate-dataset", CurationConfig, error))
+    raise AssertionError("unreachable: fail() exits")
 
 
 @commands.command("curate-dataset")
