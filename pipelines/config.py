@@ -89,6 +89,11 @@ class EvaluatingConfig(PipelineConfig):
     max_samples: int = Field(
         20, ge=1, description="The first N of the test split (the same N when comparing runs)."
     )
+    author_full_name: str | None = Field(
+        None,
+        description="The twin's author in the warehouse: author likeness and the judge's style excerpts come "
+        "from their writing (None: the warehouse's only author; not measured when it holds several).",
+    )
     generation: GenerationConfig = Field(
         default_factory=GenerationConfig, description="How the models answer."
     )
