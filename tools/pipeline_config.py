@@ -114,7 +114,8 @@ def describe_errors(path: Path, what: str, model: type[BaseModel], error: Valida
         elif item["type"] == "missing":
             lines.append(f"  {key}: missing (required)")
         else:
-            lines.append(f"  {key}: {item['msg']} (got {item.get('input')!r})")
+            got = repr(item.get("input"))
+            lines.append(f"  {key}: {item['msg']} (got {got if len(got) <= 80 else got[:77] + '...'})")
     lines.append("See docs/configuration.md for every pipeline's keys and defaults.")
     return "\n".join(lines)
 
