@@ -7,6 +7,8 @@ what differs. tools/pipeline_config.py builds the model from a YAML file and the
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from llm_engineering.application.crawlers.config import CrawlConfig
@@ -76,6 +78,14 @@ class TrainingRunConfig(PipelineConfig):
     output_dir: str | None = Field(None, description="Output folder (None: TRAINING_OUTPUT_DIR/<run name>).")
     comet_offline_dir: str | None = Field(
         None, description="Comet logs to this folder instead of its servers."
+    )
+    step_operator: str | None = Field(
+        None,
+        description="A GPU step operator of the active ZenML stack for SFT and DPO (docs/stacks.md); None: the "
+        "training steps run with the orchestrator.",
+    )
+    step_operator_settings: dict[str, Any] | None = Field(
+        None, description="That step operator's flavor settings, e.g. `{instance_type: ml.g5.2xlarge}`."
     )
 
 

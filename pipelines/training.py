@@ -2,6 +2,7 @@ from zenml import Model, pipeline
 
 from llm_engineering.model import TWIN_MODEL_NAME
 from pipelines.config import TrainingRunConfig
+from pipelines.docker_settings import gpu_step_options
 from steps.training import (
     load_training_datasets,
     prepare_training_job,
@@ -21,12 +22,17 @@ TWIN_MODEL = Model(
 # No step caching: a run trains; every run is a new `llm_twin` model version (ZenML Model Control Plane).
 @pipeline(enable_cache=False, model=TWIN_MODEL)
 def training(config: TrainingRunConfig) -> None:
-    """SFT on the instruction dataset, then DPO on the preference dataset, both with LoRA; registered."""
+    """SFT on the instruction dataset, then DPO on the preference dataset, both with LoRA; registered.
+
+    With `step_operator` (a step operator of the active stack, e.g. SageMaker, Vertex) SFT and DPO run there
+    in the GPU image (docker/gpu.Dockerfile), with `step_operator_settings`; otherwise with the orchestrator.
+    """
     instruct, preference = load_training_datasets(config.instruct_dataset, config.preference_dataset)
     job = prepare_training_job(
         instruct, preference, config.training, config.output_dir, config.comet_offline_dir
     )
-    sft_metrics = train_sft(job)
-    dpo_result = train_dpo(job, sft_metrics)
+    on_gpu = gpu_step_options(config.step_operator, config.step_operator_settings)
+    sft_metrics = train_sft.with_options(**on_gpu)(job)
+    dpo_result = train_dpo.with_options(**on_gpu)(job, sft_metrics)
     metrics = save_training_output(job, sft_metrics, dpo_result)
     register_model(instruct, preference, job, metrics)
