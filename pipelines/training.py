@@ -1,8 +1,8 @@
-from zenml import Model, pipeline
+from zenml import pipeline
 
-from llm_engineering.model import TWIN_MODEL_NAME
 from pipelines.config import TrainingRunConfig
 from pipelines.docker_settings import gpu_step_options
+from steps.registry import twin_model
 from steps.training import (
     load_training_datasets,
     prepare_training_job,
@@ -12,15 +12,9 @@ from steps.training import (
     train_sft,
 )
 
-TWIN_MODEL = Model(
-    name=TWIN_MODEL_NAME,
-    description="The LLM Twin: a small open model fine-tuned (SFT then DPO, LoRA) to write like its author.",
-    tags=["llm-twin", "lora", "sft", "dpo"],
-)
-
 
 # No step caching: a run trains; every run is a new `llm_twin` model version (ZenML Model Control Plane).
-@pipeline(enable_cache=False, model=TWIN_MODEL)
+@pipeline(enable_cache=False, model=twin_model())
 def training(config: TrainingRunConfig) -> None:
     """SFT on the instruction dataset, then DPO on the preference dataset, both with LoRA; registered.
 

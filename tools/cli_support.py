@@ -18,7 +18,10 @@ os.environ.setdefault("COMET_ERROR_TRACKING_ENABLE", "false")
 os.environ.setdefault("OPIK_SENTRY_ENABLE", "false")
 
 from llm_engineering.settings import PROJECT_ROOT  # noqa: E402
+from steps.settings_secret import read_settings_from_zenml_secrets  # noqa: E402
 from tools.pipeline_config import ConfigError, build_config, resolve_config_path, run_with_config  # noqa: E402
+
+read_settings_from_zenml_secrets()  # SETTINGS_FROM_ZENML_SECRET works for every command
 
 
 def fail(message: str) -> None:
@@ -27,10 +30,17 @@ def fail(message: str) -> None:
 
 
 def run_pipeline(
-    pipeline: Any, config: str, run_name_prefix: str, cache: bool, parameters: dict[str, Any] | None = None
+    pipeline: Any,
+    config: str,
+    run_name_prefix: str,
+    cache: bool,
+    parameters: dict[str, Any] | None = None,
+    model: dict[str, Any] | None = None,
 ) -> Any:
     """Build the pipeline's typed config from the YAML (`parameters` replace its top-level keys), run the
-    pipeline with it, and return the finished run. A bad config fails here, before anything runs."""
+    pipeline with it, and return the finished run. A bad config fails here, before anything runs. `model`
+    replaces the YAML's `model:` block (the ZenML model version the run works on)."""
+    zenml_options = {"model": model} if model is not None else None
     try:
         config_path = resolve_config_path(config)
         build_config(pipeline, config_path, parameters)
@@ -43,7 +53,7 @@ def run_pipeline(
     shown = config_path.relative_to(PROJECT_ROOT) if config_path.is_relative_to(PROJECT_ROOT) else config_path
     typer.echo(f"Running pipeline '{pipeline.name}' with {shown}")
     try:
-        return run_with_config(pipeline, config_path, parameters, **options)
+        return run_with_config(pipeline, config_path, parameters, zenml_options, **options)
     except Exception as error:  # the failed step's own message says what to fix; no traceback wall for users
         fail(f"pipeline '{pipeline.name}' failed: {error}" + "".join(failed_step_reasons(run_name)))
 

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from llm_engineering.domain.exceptions import InvalidInput
 from llm_engineering.settings import PROJECT_ROOT, resolve_path
 
 # Top-level keys ZenML accepts in a pipeline run config (the ones this project uses or documents).
@@ -41,7 +42,7 @@ ZENML_RUN_CONFIG_KEYS = {
 }
 
 
-class ConfigError(ValueError):
+class ConfigError(InvalidInput):
     """The YAML config is unreadable or does not match the pipeline."""
 
 
@@ -138,10 +139,16 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 
 
 def run_with_config(
-    pipeline: Any, path: Path, overrides: dict[str, Any] | None = None, **options: Any
+    pipeline: Any,
+    path: Path,
+    overrides: dict[str, Any] | None = None,
+    run_options: dict[str, Any] | None = None,
+    **options: Any,
 ) -> Any:
-    """Run `pipeline` with its typed config from `path` (+ overrides); `options` go to `with_options`."""
-    config, run_options = build_config(pipeline, path, overrides)
+    """Run `pipeline` with its typed config from `path` (+ `overrides` of its parameters); `run_options`
+    replace top-level ZenML keys of the file (e.g. its `model:` block); `options` go to `with_options`."""
+    config, file_options = build_config(pipeline, path, overrides)
+    run_options = {**file_options, **(run_options or {})}
     with _zenml_config_file(run_options, path.name) as zenml_config:
         if zenml_config is not None:
             options["config_path"] = str(zenml_config)

@@ -79,7 +79,12 @@ def curate_dataset(
 
 @commands.command("generate-datasets")
 def generate_datasets(
-    config: str = typer.Option(..., help="YAML with parameters: author_full_names, dataset_type, ..."),
+    config: str = typer.Option(..., help="YAML with parameters: author_full_names, test_split_size, ..."),
+    dataset_type: str | None = typer.Option(
+        None,
+        help="instruction or preference (each poe task sets its own); a config naming the other type is "
+        "refused [default: the config's dataset_type].",
+    ),
     output_dir: Path | None = typer.Option(
         None, help="Where to save the DatasetDict (default: .data/datasets/<type>)."
     ),
@@ -93,22 +98,23 @@ def generate_datasets(
         True, "--cache/--no-cache", help="Use the LLM answer cache (off: every prompt is paid)."
     ),
     show_prompts: int = typer.Option(2, help="With --dry-run: how many prompts to print in full."),
-    dataset_type: str | None = typer.Option(
-        None, help="instruction or preference: the kind this task makes (a config naming the other fails)."
-    ),
 ) -> None:
     """Generate an instruction or preference dataset from the authors' cleaned texts with a teacher LLM."""
-    from tools.pipeline_config import ConfigError, build_config, resolve_config_path
+    from tools.pipeline_config import ConfigError, build_config, load_config, resolve_config_path
 
-    parameters: dict = {"use_cache": cache, "retry_failed": retry_failed}
-    if output_dir is not None:
-        parameters["output_dir"] = str(output_dir.expanduser().resolve())
     try:
         config_path = resolve_config_path(config)
-        if dataset_type is not None:  # checked before the pipeline (and ZenML) is even imported
-            parameters["dataset_type"] = task_dataset_type(config_path, dataset_type)
-        from pipelines.generate_datasets import generate_datasets as pipeline
+        data = load_config(config_path)
+    except ConfigError as error:
+        fail(str(error))
+    kind = decide_dataset_type(dataset_type, data, config)  # before the pipeline (and ZenML) is imported
 
+    parameters: dict = {"dataset_type": kind.value, "use_cache": cache, "retry_failed": retry_failed}
+    if output_dir is not None:
+        parameters["output_dir"] = str(output_dir.expanduser().resolve())
+    from pipelines.generate_datasets import generate_datasets as pipeline
+
+    try:
         run_config, _ = build_config(pipeline, config_path, parameters)
     except ConfigError as error:
         fail(str(error))
@@ -122,20 +128,34 @@ def generate_datasets(
         return
     if not LLMClient.is_configured():
         fail(f"{NOT_CONFIGURED_HELP} Or see the prompts without calling anything: --dry-run.")
-    kind = run_config.dataset_type.value
-    run = run_pipeline(pipeline, config, f"generate_{kind}_datasets", False, parameters)
+    run = run_pipeline(pipeline, config, f"generate_{kind.value}_datasets", False, parameters)
     print_generation_summary(run)
 
 
-def task_dataset_type(config_path: Path, dataset_type: str) -> str:
-    """The task's dataset type, when the config names the same one or none; a ConfigError otherwise."""
-    from tools.pipeline_config import ConfigError, load_config
+# The poe task that makes each dataset type.
+DATASET_TASKS = {
+    "instruction": "run-generate-instruct-datasets-pipeline",
+    "preference": "run-generate-preference-datasets-pipeline",
+}
 
-    named = (load_config(config_path).get("parameters") or {}).get("dataset_type")
-    if named is not None and named != dataset_type:
-        raise ConfigError(
-            f"{config_path}: `dataset_type: {named}` but this task makes a {dataset_type} dataset. Use the "
-            f"{named} task (run-generate-{'instruct' if named == 'instruction' else named}-datasets-pipeline), "
-            f"or set `dataset_type: {dataset_type}`."
+
+def decide_dataset_type(option: str | None, data: dict, config: str):  # noqa: ANN201 - a DatasetType
+    """The task's type (`--dataset-type`), else the config's; a config naming the other type is an error."""
+    from llm_engineering.domain.dataset import DatasetType
+
+    known = ", ".join(DATASET_TASKS)
+    named = (data.get("parameters") or {}).get("dataset_type")
+    for value, where in ((option, "--dataset-type"), (named, f"{config}: dataset_type")):
+        if value is not None and value not in DATASET_TASKS:
+            fail(f"{where} is {value!r}; it must be one of: {known}.")
+    if option is None and named is None:
+        fail(
+            f"{config} names no dataset_type: run `poetry poe {DATASET_TASKS['instruction']}` or "
+            f"`poetry poe {DATASET_TASKS['preference']}`, or pass --dataset-type ({known})."
         )
-    return dataset_type
+    if option is not None and named is not None and named != option:
+        fail(
+            f"{config} names dataset_type: {named}, but this task makes {option} datasets. Run "
+            f"`poetry poe {DATASET_TASKS[named]}` for {named} datasets, or remove dataset_type from the config."
+        )
+    return DatasetType(option or named)
