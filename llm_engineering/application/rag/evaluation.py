@@ -45,7 +45,7 @@ class MethodScores(BaseModel):
 
 
 def load_questions(path: Path) -> dict[str, list[EvalQuestion]]:
-    """Parts of a question file: a JSON list (one part, 'all') or an object of lists ('tune', 'holdout')."""
+    """Parts of a question file: a JSON list (one part, 'all') or an object of lists ('tuning', 'held_out')."""
     if not path.is_file():
         raise FileNotFoundError(f"Question file {path} does not exist.")
     try:
