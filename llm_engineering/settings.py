@@ -108,10 +108,10 @@ class Settings(BaseSettings):
     # Retrieval: dense and BM25 candidates fused in Qdrant with weighted reciprocal rank fusion; the
     # defaults are the best of `poetry poe eval-retrieval --tune` on the tune part of the question set.
     RETRIEVAL_FUSION: str = "rrf"  # "rrf" (weighted, rank based) or "dbsf" (score based)
-    RETRIEVAL_PREFETCH_LIMIT: int = 40
+    RETRIEVAL_PREFETCH_LIMIT: int = 10
     RETRIEVAL_RRF_K: int = 1
     RETRIEVAL_DENSE_WEIGHT: float = 1.0
-    RETRIEVAL_SPARSE_WEIGHT: float = 1.5
+    RETRIEVAL_SPARSE_WEIGHT: float = 2.0
     RETRIEVAL_EXPAND_TO_N_QUERIES: int = 3
     RETRIEVAL_SELF_QUERY_LLM: bool = True
     RERANKING_ENABLED: bool = True

@@ -8,7 +8,8 @@ Each measurement runs the project's own benchmark in a child process (so its pea
   seconds (fetch, extraction, storage into an embedded warehouse);
 - features: `tools.bench_features --chunks N --pipeline-only`, the feature ZenML pipeline over an export of
   about N chunks made from the shared articles;
-- retrieval: `tools.bench_rag --scale ...`, hybrid /retrieve latency at each corpus size.
+- retrieval: `tools.bench_rag --scale ... --rounds 1`, hybrid /retrieve latency at each corpus size.
+Retrieval runs first, then the ETL, then the feature pipeline (the longest).
 Every line ends with `peak_rss_mb` (the child's maximum resident memory). A `--links`, `--chunks` or
 `--retrieval` of "" skips that stage.
 """
@@ -57,6 +58,18 @@ def main() -> None:
     parser.add_argument("--hosts", default="8")
     args = parser.parse_args()
 
+    if sizes(args.retrieval):
+        lines, wall_s, rss = run_child(
+            ["tools.bench_rag", "--scale", args.retrieval, "--compare-qdrant", "3", "--rounds", "1"]
+        )
+        for line in lines:
+            if line.startswith("  ") or line.startswith("Derived") or line.startswith("Real"):
+                print(f"# {line.strip()}")
+        for line in lines:
+            if line.startswith("chunks="):
+                print(f"stage=retrieval {line}", flush=True)
+        print(f"stage=retrieval total_s={wall_s:.0f} peak_rss_mb={rss:.0f} (the largest corpus)", flush=True)
+
     for links in sizes(args.links):
         command = [
             "tools.bench_crawl",
@@ -74,17 +87,6 @@ def main() -> None:
         print(
             f"stage=features target={chunks} {last_line(lines, 'chunks=')} peak_rss_mb={rss:.0f}", flush=True
         )
-    if sizes(args.retrieval):
-        lines, wall_s, rss = run_child(
-            ["tools.bench_rag", "--scale", args.retrieval, "--compare-qdrant", "3"]
-        )
-        for line in lines:
-            if line.startswith("  ") or line.startswith("Derived") or line.startswith("Real"):
-                print(f"# {line.strip()}")
-        for line in lines:
-            if line.startswith("chunks="):
-                print(f"stage=retrieval {line}", flush=True)
-        print(f"stage=retrieval total_s={wall_s:.0f} peak_rss_mb={rss:.0f} (the largest corpus)", flush=True)
 
 
 if __name__ == "__main__":
