@@ -27,7 +27,7 @@ def run_child(arguments: list[str]) -> tuple[list[str], float, float]:
     """The child's output lines, its wall time (s) and its peak resident memory (MB)."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", *arguments], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        [sys.executable, "-m", *arguments], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     output = child.stdout.read() if child.stdout else ""
     _, status, usage = os.wait4(child.pid, 0)

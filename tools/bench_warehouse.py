@@ -8,13 +8,19 @@ order (seeded), so the pipeline chunks and embeds every copy for real (no copy i
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import random
 import uuid
 from pathlib import Path
 
-_NAMESPACE = uuid.UUID("1b0f5c3e-8a55-4c1e-9d7e-0c2f6a3b9e11")
 MEASURED_CHUNKS = 1410  # the export's chunks at the default chunk sizes
+
+
+def copy_id(article_id: str, copy: int) -> str:
+    """A stable id for a copy, a version 4 UUID like every document id."""
+    digest = hashlib.md5(f"{article_id}:{copy}".encode(), usedforsecurity=False).digest()
+    return str(uuid.UUID(bytes=digest, version=4))
 
 
 def article_text(article: dict) -> dict:
@@ -41,7 +47,7 @@ def scaled_export(data_dir: Path, target_chunks: int, output_dir: Path, seed: in
                 rng.shuffle(paragraphs)
                 content["Content"] = "\n\n".join(paragraphs)
                 article = dict(article) | {
-                    "_id": str(uuid.uuid5(_NAMESPACE, f"{article['_id']}:{copy}")),
+                    "_id": copy_id(article["_id"], copy),
                     "link": f"{article['link']}?copy={copy}",
                 }
             written.append(dict(article) | {"content": content})

@@ -2,6 +2,7 @@
 
 import json
 import random
+import uuid
 
 import numpy as np
 import pytest
@@ -25,6 +26,7 @@ def test_derived_chunks_are_stable_unit_vectors_that_keep_their_source_payload()
     real = real_chunks()
     derived = derive(real, 20, seed=1)
     assert [d.id for d in derived] == [d.id for d in derive(real, 20, seed=1)]
+    assert all(uuid.UUID(d.id).version == 4 for d in derived)
     assert len({d.id for d in derived} | {r.id for r in real}) == 26
     margins = []
     for number, chunk in enumerate(derived):
@@ -53,6 +55,7 @@ def test_scaled_export_grows_and_shrinks_the_shared_articles(shared_warehouse_di
     articles = json.loads((tmp_path / "large" / "ArticleDocument.json").read_text())
     assert grown == len(articles) > 2 * len(originals)
     assert len({a["link"] for a in articles}) == len({a["_id"] for a in articles}) == len(articles)
+    assert all(uuid.UUID(a["_id"]).version == 4 for a in articles)  # the document model requires it
     copy = next(a for a in articles if a["link"].endswith("?copy=1"))
     source = next(a for a in originals if copy["link"].startswith(a["link"]))
     assert sorted(article_text(copy)["Content"].split("\n\n")) == sorted(
