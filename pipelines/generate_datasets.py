@@ -7,7 +7,7 @@ from steps.generate_datasets import create_prompts, curate, generate, query_feat
 @pipeline(enable_cache=False)
 def generate_datasets(
     author_full_names: list[str],
-    dataset_type: str = "instruction",
+    dataset_type: str,  # no default: each dataset task names its type (tools/commands/datasets.py)
     test_split_size: float = 0.1,
     push_to_huggingface: bool = False,
     dataset_id: str | None = None,

@@ -1,8 +1,9 @@
 from typing import Any
 
-from zenml import Model, pipeline
+from zenml import pipeline
 
-from llm_engineering.model import TWIN_MODEL_NAME
+from pipelines.docker_settings import gpu_step_options
+from steps.registry import twin_model
 from steps.training import (
     load_training_datasets,
     prepare_training_job,
@@ -15,29 +16,29 @@ from steps.training import (
 DEFAULT_INSTRUCT_DATASET = "../shared/data/handbook/artifacts/instruct_datasets.json"
 DEFAULT_PREFERENCE_DATASET = "../shared/data/handbook/artifacts/preference_datasets.json"
 
-TWIN_MODEL = Model(
-    name=TWIN_MODEL_NAME,
-    description="The LLM Twin: a small open model fine-tuned (SFT then DPO, LoRA) to write like its author.",
-    tags=["llm-twin", "lora", "sft", "dpo"],
-)
-
 
 # No step caching: a run trains; every run is a new `llm_twin` model version (ZenML Model Control Plane).
-@pipeline(enable_cache=False, model=TWIN_MODEL)
+@pipeline(enable_cache=False, model=twin_model())
 def training(
     instruct_dataset: str = DEFAULT_INSTRUCT_DATASET,
     preference_dataset: str = DEFAULT_PREFERENCE_DATASET,
     training: dict[str, Any] | None = None,
     output_dir: str | None = None,
     comet_offline_dir: str | None = None,
+    step_operator: str | None = None,
+    step_operator_settings: dict[str, Any] | None = None,
 ) -> None:
     """SFT on the instruction dataset, then DPO on the preference dataset, both with LoRA; registered.
 
     `training` holds the hyperparameters (`llm_engineering.model.finetuning.config.TrainingConfig`).
+    `step_operator` names a step operator of the active stack (e.g. SageMaker, Vertex): SFT and DPO then
+    run there in the GPU image (docker/gpu.Dockerfile), with `step_operator_settings` (its flavor's
+    settings, e.g. the instance type); None runs them with the orchestrator.
     """
     instruct, preference = load_training_datasets(instruct_dataset, preference_dataset)
     job = prepare_training_job(instruct, preference, training, output_dir, comet_offline_dir)
-    sft_metrics = train_sft(job)
-    dpo_result = train_dpo(job, sft_metrics)
+    on_gpu = gpu_step_options(step_operator, step_operator_settings)
+    sft_metrics = train_sft.with_options(**on_gpu)(job)
+    dpo_result = train_dpo.with_options(**on_gpu)(job, sft_metrics)
     metrics = save_training_output(job, sft_metrics, dpo_result)
     register_model(instruct, preference, job, metrics)
