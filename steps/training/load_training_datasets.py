@@ -1,28 +1,22 @@
-from pathlib import Path
 from typing import Annotated
 
 from zenml import get_step_context, step
 
 from llm_engineering.application.dataset.io import load_dataset_dict
 from llm_engineering.model.finetuning.job import TrainingDataset
-from llm_engineering.settings import PROJECT_ROOT
 
 
 @step
 def load_training_datasets(
     instruct_dataset: str, preference_dataset: str
 ) -> tuple[Annotated[TrainingDataset, "instruct_dataset"], Annotated[TrainingDataset, "preference_dataset"]]:
-    """Load both datasets (a save_to_disk folder, a handbook JSON file or a Hub id); relative paths are
-    relative to the project."""
+    """Load both datasets (a save_to_disk folder, a handbook JSON file or a Hub id)."""
     context = get_step_context()
     loaded = []
     for kind, source, name in (
         ("instruct", instruct_dataset, "instruct_dataset"),
         ("preference", preference_dataset, "preference_dataset"),
     ):
-        path = Path(source).expanduser()
-        if not path.is_absolute() and not path.exists() and (PROJECT_ROOT / path).exists():
-            source = str(PROJECT_ROOT / path)
         splits = load_dataset_dict(source, kind)
         dataset = TrainingDataset.from_splits(kind, source, splits, dataset_id=_dataset_id(splits))
         context.add_output_metadata(output_name=name, metadata=dataset.summary())

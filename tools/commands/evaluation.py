@@ -54,8 +54,7 @@ def evaluate(
     if author:
         parameters["author_full_name"] = author
     if dataset:
-        local = Path(dataset).expanduser()
-        parameters["dataset"] = str(local.resolve()) if local.exists() else dataset
+        parameters["dataset"] = dataset  # resolved like every path (a local one), else a Hub id
     run = run_pipeline(evaluating, config, "evaluating", False, parameters, model)
     run = Client().get_pipeline_run(run.id)
     step = run.steps["save_and_promote"]

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from datasets import Dataset, DatasetDict, DatasetInfo, load_dataset, load_from_disk
 
 from llm_engineering.domain.dataset import TEXT_COLUMNS, DatasetType
+from llm_engineering.settings import resolve_path
 
 SPLITS = ("train", "test")
 DatasetKind = Literal["instruct", "instruction", "preference"]
@@ -33,9 +34,10 @@ def dataset_type(kind: DatasetKind | DatasetType | str) -> DatasetType:
 
 
 def load_dataset_dict(source: str | Path, kind: DatasetKind | DatasetType) -> DatasetDict:
-    """The dataset at `source` with `train` and `test` and the kind's text columns first."""
+    """The dataset at `source` with `train` and `test` and the kind's text columns first. A local path is
+    resolved like every configured path (`resolve_path`); anything else that looks like owner/name is a Hub id."""
     required = TEXT_COLUMNS[dataset_type(kind)]
-    path = Path(source).expanduser()
+    path = resolve_path(source)
     if path.is_dir():
         loaded = load_from_disk(str(path))
         if not isinstance(loaded, DatasetDict):
