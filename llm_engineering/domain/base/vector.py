@@ -50,8 +50,6 @@ class VectorBaseDocument(BaseModel, ABC):
         name: ClassVar[str]
         use_vector_index: ClassVar[bool] = True
 
-    # --- (de)serialisation -------------------------------------------------------------------------------
-
     def to_point(self) -> qm.PointStruct:
         exclude = _NOT_STORED | ({"category"} if self.per_category() else set())
         payload = self.model_dump(mode="json", exclude=exclude)
@@ -285,12 +283,17 @@ class VectorBaseDocument(BaseModel, ABC):
         cls._require_current_layout(category)
         if request is None:
             return []  # a sparse query without any indexed term matches nothing
-        response = client.query_points(
-            collection_name=name,
-            query_filter=to_filter(filters),
-            limit=limit,
-            with_payload=True,
-            with_vectors=with_vectors,
-            **request,
-        )
-        return [cls.from_record(point, category) for point in response.points]
+        query_filter = to_filter(filters)
+        points = None
+        if not with_vectors and getattr(client, "use_search_index", False):
+            points = client.search_index(name).query(request, query_filter, limit)  # local mode, in process
+        if points is None:
+            points = client.query_points(
+                collection_name=name,
+                query_filter=query_filter,
+                limit=limit,
+                with_payload=True,
+                with_vectors=with_vectors,
+                **request,
+            ).points
+        return [cls.from_record(point, category) for point in points]
