@@ -13,9 +13,10 @@ from steps.feature_engineering import (
 # pipeline is incremental on its own (unchanged documents are skipped).
 @pipeline(enable_cache=False)
 def feature_engineering(
-    author_full_names: list[str], chunking: dict | None = None, batch_size: int | None = None
+    author_full_names: list[str] | None = None, chunking: dict | None = None, batch_size: int | None = None
 ) -> None:
-    """Clean, chunk and embed (dense and BM25 sparse vectors) the authors' warehouse documents into Qdrant.
+    """Clean, chunk and embed (dense and BM25 sparse vectors) the authors' warehouse documents into Qdrant
+    (`author_full_names` None: every author in the warehouse).
 
     `chunking` overrides chunk sizes per category (`{articles: {chunk_size: 200}}`) and `batch_size` the
     embedding batch size. They make one typed config, validated here (a bad value fails before any step

@@ -6,7 +6,7 @@ from steps.generate_datasets import create_prompts, curate, generate, query_feat
 # No step caching: the feature store changes between runs; the LLM answers have their own cache.
 @pipeline(enable_cache=False)
 def generate_datasets(
-    author_full_names: list[str],
+    author_full_names: list[str] | None = None,
     dataset_type: str = "instruction",
     test_split_size: float = 0.1,
     push_to_huggingface: bool = False,
@@ -15,7 +15,8 @@ def generate_datasets(
     use_cache: bool = True,
     retry_failed: bool = False,
 ) -> None:
-    """An instruction or preference dataset (`dataset_type`) from the authors' cleaned documents.
+    """An instruction or preference dataset (`dataset_type`) from the authors' cleaned documents
+    (`author_full_names` None: every author in the data warehouse).
 
     The split comes before curation so that train can be decontaminated against test.
     """

@@ -11,9 +11,11 @@ from steps.training import (
     train_dpo,
     train_sft,
 )
+from steps.training.failure import discard_model_version
 
-DEFAULT_INSTRUCT_DATASET = "../shared/data/handbook/artifacts/instruct_datasets.json"
-DEFAULT_PREFERENCE_DATASET = "../shared/data/handbook/artifacts/preference_datasets.json"
+# Where the dataset pipeline saves its datasets (relative to the project).
+DEFAULT_INSTRUCT_DATASET = ".data/datasets/instruction"
+DEFAULT_PREFERENCE_DATASET = ".data/datasets/preference"
 
 TWIN_MODEL = Model(
     name=TWIN_MODEL_NAME,
@@ -22,8 +24,9 @@ TWIN_MODEL = Model(
 )
 
 
-# No step caching: a run trains; every run is a new `llm_twin` model version (ZenML Model Control Plane).
-@pipeline(enable_cache=False, model=TWIN_MODEL)
+# No step caching: a run trains; every run is a new `llm_twin` model version (ZenML Model Control Plane),
+# deleted again when the run fails.
+@pipeline(enable_cache=False, model=TWIN_MODEL, on_failure=discard_model_version)
 def training(
     instruct_dataset: str = DEFAULT_INSTRUCT_DATASET,
     preference_dataset: str = DEFAULT_PREFERENCE_DATASET,

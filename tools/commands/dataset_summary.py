@@ -19,20 +19,21 @@ def dry_run_prompts(data: dict[str, Any], show: int) -> None:
     )
     from llm_engineering.application.dataset.sources import NoCleanedDocuments, fetch_cleaned_documents
     from llm_engineering.domain.dataset import DatasetType
+    from llm_engineering.domain.exceptions import DocumentNotFoundError
     from llm_engineering.infrastructure.llm import LLMClientConfig
 
     parameters = data.get("parameters") or {}
     step_parameters = ((data.get("steps") or {}).get("create_prompts") or {}).get("parameters") or {}
     try:
         kind = DatasetType(parameters.get("dataset_type", "instruction"))
-        documents = fetch_cleaned_documents(parameters.get("author_full_names") or [])
+        documents = fetch_cleaned_documents(parameters.get("author_full_names"))
         extracts, too_short = make_extracts(
             documents.documents,
             min_chars=step_parameters.get("extract_min_chars", 1000),
             max_chars=step_parameters.get("extract_max_chars", 2000),
             min_document_chars=step_parameters.get("min_document_chars", 200),
         )
-    except (NoCleanedDocuments, ValueError, TypeError) as error:
+    except (NoCleanedDocuments, DocumentNotFoundError, ValueError, TypeError) as error:
         fail(str(error))
     prompts = build_prompts(extracts, kind)
     for number, prompt in enumerate(prompts[:show], start=1):
@@ -53,6 +54,21 @@ def dry_run_prompts(data: dict[str, Any], show: int) -> None:
         typer.echo(f"Estimated cost with {config.model}: ${cost:.4f}")
 
 
+def generation_counts_line(generated: dict[str, Any]) -> str:
+    """'Prompts: P, answered A (C from the cache), lost L (...)': A + L = P and C <= A."""
+    failures = ", ".join(f"{k}={v}" for k, v in (generated.get("failures_by_reason") or {}).items())
+    lost = generated.get("failed", 0)
+    earlier = generated.get("failed_from_cache", 0)
+    detail = [failures] if failures else []
+    if earlier:
+        detail.append(f"{earlier} failed in an earlier run; --retry-failed asks them again")
+    return (
+        f"Prompts: {generated.get('prompts', 0)}, answered {generated.get('answered', 0)} "
+        f"({generated.get('from_cache', 0)} from the cache), lost {lost}"
+        + (f" ({'; '.join(detail)})" if lost else "")
+    )
+
+
 def print_generation_summary(run: Any) -> None:
     generated = step_output_metadata(run, "generate", "generated_samples")
     curated = step_output_metadata(run, "curate", "curated_train")
@@ -64,11 +80,7 @@ def print_generation_summary(run: Any) -> None:
         f"test samples -> {saved.get('output_dir')}"
         + (f" (pushed to {saved['pushed_to']})" if saved.get("pushed_to") else "")
     )
-    failures = ", ".join(f"{k}={v}" for k, v in (generated.get("failures_by_reason") or {}).items()) or "none"
-    typer.echo(
-        f"Prompts: {generated.get('prompts', 0)}, answered {generated.get('answered', 0)} "
-        f"({generated.get('from_cache', 0)} from the cache), lost {generated.get('failed', 0)} ({failures})"
-    )
+    typer.echo(generation_counts_line(generated))
     cost = usage.get("cost_usd")
     typer.echo(
         f"LLM ({generated.get('model')}): {usage.get('requests', 0)} requests, {usage.get('retries', 0)} retries, "

@@ -34,6 +34,7 @@ def evaluate(
     if dataset:
         local = Path(dataset).expanduser()
         parameters["dataset"] = str(local.resolve()) if local.exists() else dataset
+    check_dataset(config, parameters.get("dataset"))
     run = Client().get_pipeline_run(run_pipeline(evaluating, config, "evaluating", False, parameters).id)
     step = run.steps["save_and_promote"]
     summary, decision = step.outputs["evaluation_summary"][0].load(), step.outputs["promotion"][0].load()
@@ -47,3 +48,16 @@ def evaluate(
     verdict = "promoted to production" if decision.promote else "not promoted"
     typer.echo(f"llm_twin version {decision.model_version}: {verdict} ({decision.reason})")
     typer.echo(summary.cli_line())
+
+
+def check_dataset(config: str, dataset: str | None) -> None:
+    """The dataset exists before the run starts (a missing one names the command that makes it)."""
+    from llm_engineering.application.dataset.io import resolve_dataset_source
+    from tools.pipeline_config import ConfigError, load_config, resolve_config_path
+
+    try:
+        dataset = dataset or (load_config(resolve_config_path(config)).get("parameters") or {}).get("dataset")
+        if dataset:
+            resolve_dataset_source(dataset, "instruct")
+    except (ConfigError, FileNotFoundError) as error:
+        fail(str(error))

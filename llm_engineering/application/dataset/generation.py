@@ -28,7 +28,8 @@ class GenerationReport(BaseModel):
     prompts: int
     answered: int
     failed: int
-    from_cache: int
+    from_cache: int  # answered prompts whose answer came from the cache (part of `answered`)
+    failed_from_cache: int = 0  # failed prompts whose failure an earlier run recorded (part of `failed`)
     failures_by_reason: dict[str, int]
     failure_examples: list[str]
     usage: dict
@@ -110,7 +111,8 @@ def generate_samples(
         prompts=len(prompts),
         answered=len(prompts) - len(errors),
         failed=len(errors),
-        from_cache=sum(1 for result in results if result.cached),
+        from_cache=sum(1 for result in results if result.cached and result.value is not None),
+        failed_from_cache=sum(1 for result in results if result.cached and result.value is None),
         failures_by_reason=dict(Counter(usage["failures_by_reason"])),
         failure_examples=errors[:10],
         usage=usage,

@@ -63,7 +63,7 @@ def test_health_needs_no_token_and_names_the_generator(service: str) -> None:
     health = httpx.get(service + "/health", timeout=30).json()
     assert health["status"] == "ok"
     assert "OpenAI-compatible endpoint" in health["generator"]["description"]
-    assert health["prompt_version"] == "rag_answer_v1"
+    assert health["prompt_version"] == "rag_answer_v2"
     assert "embedded_articles" in health["collections"]
 
 

@@ -16,6 +16,7 @@ from llm_engineering.application.rag.evaluation import (
 from llm_engineering.application.rag.search import fuse_ranked_lists
 from llm_engineering.application.rag.self_query import match_author, normalize_name
 from llm_engineering.domain.retrieval import RetrievedChunk
+from llm_engineering.model.chat_template import DEFAULT_SYSTEM_PROMPT
 from llm_engineering.model.inference.prompt import build_rag_prompt, load_template
 
 AUTHORS = ["Maxime Labonne", "Paul Iusztin", "José Núñez"]
@@ -104,10 +105,11 @@ def test_prompt_numbers_the_sources_and_speaks_as_the_author() -> None:
         chunk(2, "Second {braces} passage.", link="https://b"),
     ]
     prompt = build_rag_prompt("What is it?", chunks, "Maxime Labonne")
-    assert prompt.version == "rag_answer_v1"
-    assert "Maxime Labonne" in prompt.system
+    assert prompt.version == "rag_answer_v2"
+    assert prompt.system == DEFAULT_SYSTEM_PROMPT  # the system prompt the twin was trained with
+    assert "Maxime Labonne's voice" in prompt.user
     assert "[1] (https://a)\nFirst passage." in prompt.user
     assert "[2] (https://b)\nSecond {braces} passage." in prompt.user
     assert prompt.user.rstrip().endswith("Question: What is it?")
-    with pytest.raises(FileNotFoundError, match="rag_answer_v1"):
+    with pytest.raises(FileNotFoundError, match="rag_answer_v2"):
         load_template("no_such_version")
