@@ -19,6 +19,7 @@ os.environ.setdefault("COMET_ERROR_TRACKING_ENABLE", "false")
 os.environ.setdefault("OPIK_SENTRY_ENABLE", "false")
 
 from llm_engineering.settings import PROJECT_ROOT  # noqa: E402
+from tools.output import quiet_pipeline_console  # noqa: E402
 from tools.pipeline_config import ConfigError, check_config, load_config, resolve_config_path  # noqa: E402
 
 
@@ -51,6 +52,7 @@ def run_pipeline(
         options["enable_cache"] = False
     shown = config_path.relative_to(PROJECT_ROOT) if config_path.is_relative_to(PROJECT_ROOT) else config_path
     typer.echo(f"Running pipeline '{pipeline.name}' with {shown}")
+    quiet_pipeline_console()
     try:
         return pipeline.with_options(**options)()
     except Exception as error:  # the failed step's own message says what to fix; no traceback wall for users

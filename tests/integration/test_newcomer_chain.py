@@ -66,9 +66,9 @@ def tiny_training_config(folder: Path, base_model: Path) -> Path:
 
 def test_from_the_sample_writing_to_a_served_twin(
     stores: Path,
-    tiny_model_dir: Path,
+    tiny_model_dir: Path,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
-    zenml_client,  # noqa: F811
+    zenml_client,
 ) -> None:
     monkeypatch.setenv("LLM_TWIN_SHARED_DIR", str(stores / "no-shared-here"))
     monkeypatch.setenv("LLM_CACHE_DIR", str(stores / "llm_cache"))

@@ -78,7 +78,11 @@ def generate_answers(
             ).to(device)
             with torch.inference_mode():
                 output = model.generate(
-                    **encoded, **{**settings.generate_kwargs(tokenizer), "pad_token_id": pad_id}
+                    **encoded,
+                    **{
+                        **settings.generate_kwargs(tokenizer, encoded["input_ids"].shape[1]),
+                        "pad_token_id": pad_id,
+                    },
                 )
             new_tokens = output[:, encoded["input_ids"].shape[1] :]
             for index, tokens in zip(batch, new_tokens, strict=True):

@@ -136,7 +136,7 @@ class LocalGenerator:
                 model.generate(
                     **inputs,
                     streamer=streamer,
-                    **settings.generate_kwargs(tokenizer),
+                    **settings.generate_kwargs(tokenizer, inputs["input_ids"].shape[1]),
                 )
             except BaseException as error:  # surfaced to the caller below, after the streamer ends
                 errors.append(error)
