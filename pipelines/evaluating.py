@@ -5,19 +5,26 @@ from steps.evaluating import (
     generate_answers,
     judge_answers,
     load_test_set,
+    retrieve_style_excerpts,
     save_and_promote,
+    score_author_likeness,
 )
 
 
 # No step caching: the model folder's content and the judge endpoint can change between runs under the same
 # parameters (the judge's answers are cached by the LLM client instead).
 @pipeline(enable_cache=False)
-def evaluating(dataset: str, model_dir: str | None = None, max_samples: int = 20) -> None:
+def evaluating(
+    dataset: str, model_dir: str | None = None, max_samples: int = 20, author_full_name: str | None = None
+) -> None:
     """Answer the test split's instructions with the twin and its base model, score the answers with an LLM
-    judge (or judge-free metrics), save the results next to the model, record the means on its `llm_twin`
-    version and promote it when it beats production."""
+    judge (its style reference: excerpts of the author's writing) and judge-free metrics (author likeness,
+    eval loss, similarity), save the results next to the model, record the means on its `llm_twin` version
+    and promote it when it beats its base model and production."""
     test_set = load_test_set(dataset, max_samples)
     answers = generate_answers(test_set, model_dir)
-    judge_results = judge_answers(test_set, answers)
+    style_references = retrieve_style_excerpts(test_set, author_full_name)
+    judge_results = judge_answers(test_set, answers, style_references=style_references)
     similarity = embedding_similarity(test_set, answers)
-    save_and_promote(test_set, answers, judge_results, similarity)
+    likeness = score_author_likeness(test_set, answers, dataset, author_full_name)
+    save_and_promote(test_set, answers, judge_results, similarity, author_likeness=likeness)

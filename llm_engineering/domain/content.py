@@ -77,9 +77,10 @@ class ArticleContent(DocumentContent):
     language: str | None = None
     description: str | None = Field(default=None, alias="Description")
     author: str | None = Field(default=None, alias="Author")
+    date: str | None = Field(default=None, alias="Date")  # published, ISO 8601 (from a feed or an export)
 
     _missing_to_none = field_validator(
-        "title", "subtitle", "language", "description", "author", mode="before"
+        "title", "subtitle", "language", "description", "author", "date", mode="before"
     )(_none_if_missing)
 
 

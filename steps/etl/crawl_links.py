@@ -16,7 +16,8 @@ def crawl_links(
     respect_robots_txt: bool | None = None,
     max_retries: int | None = None,
 ) -> Annotated[list[str], "crawled_links"]:
-    """Crawl every link into the warehouse. Fails only when every link failed.
+    """Crawl every link into the warehouse. Fails only when every link failed (blocked links, answered by a
+    bot wall, are reported with a hint and do not fail the run).
 
     The optional parameters (settable in the YAML config) override the CRAWL_* settings (`max_browsers`:
     SELENIUM_MAX_WORKERS); None keeps them."""
@@ -35,6 +36,8 @@ def crawl_links(
             "crawled": report.crawled,
             "skipped_as_existing": report.skipped,
             "failed": report.failed,
+            "blocked": report.blocked,
+            "blocked_links": report.blocked_links(),
             "documents_written": report.documents,
             "retries": report.retries,
             "by_domain": report.by_domain(),
@@ -42,4 +45,4 @@ def crawl_links(
     )
     if report.all_failed:
         raise RuntimeError("Every link failed:\n" + "\n".join(report.summary_lines()))
-    return [result.link for result in report.results if result.status != "failed"]
+    return [result.link for result in report.results if result.status not in ("failed", "blocked")]

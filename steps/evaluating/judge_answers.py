@@ -3,6 +3,7 @@ from typing import Annotated
 from loguru import logger
 from zenml import get_step_context, step
 
+from llm_engineering.domain.likeness import StyleReferences
 from llm_engineering.infrastructure.llm import LLMClient
 from llm_engineering.model.evaluation.judge import JudgeConfig, JudgeOutcome, run_judge
 from llm_engineering.model.evaluation.results import GeneratedAnswers
@@ -19,9 +20,11 @@ def judge_answers(
     max_tokens: int = 400,
     seed: int = 42,
     cache_dir: str | None = None,
+    style_references: StyleReferences | None = None,
 ) -> Annotated[JudgeOutcome, "judge_results"]:
     """The LLM judge's scores and pairwise verdicts; an empty outcome (and the judge-free metrics only) when no judge
-    endpoint is configured (OPENAI_API_KEY or OPENAI_BASE_URL)."""
+    endpoint is configured (OPENAI_API_KEY or OPENAI_BASE_URL). With `style_references` (excerpts of the
+    author's writing per instruction) the style score compares each answer with the author's own writing."""
     if not LLMClient.is_configured():
         logger.info(
             "No LLM judge configured (set OPENAI_API_KEY or OPENAI_BASE_URL): judge-free metrics only."
@@ -40,6 +43,7 @@ def judge_answers(
         answers.twin_answers,
         answers.base_answers,
         JudgeConfig(max_tokens=max_tokens, seed=seed),
+        style_references.excerpts if style_references is not None else None,
     )
     failures = {
         "twin_scores": sum(error is not None for error in outcome.twin_errors),
@@ -53,6 +57,11 @@ def judge_answers(
         )
     get_step_context().add_output_metadata(
         output_name="judge_results",
-        metadata={"judge_model": outcome.judge_model, "failed": failures, "usage": outcome.usage},
+        metadata={
+            "judge_model": outcome.judge_model,
+            "failed": failures,
+            "usage": outcome.usage,
+            "style_reference_author": (style_references.author if style_references else None) or "none",
+        },
     )
     return outcome

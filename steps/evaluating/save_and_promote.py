@@ -3,6 +3,7 @@ from typing import Annotated
 
 from zenml import get_step_context, step
 
+from llm_engineering.domain.likeness import AuthorLikenessReport
 from llm_engineering.model import TWIN_MODEL_NAME
 from llm_engineering.model.evaluation.judge import JudgeOutcome
 from llm_engineering.model.evaluation.promotion import PromotionDecision
@@ -26,16 +27,18 @@ def save_and_promote(
     similarity: SimilarityScores,
     results_subdir: str = "evaluation",
     model_name: str = TWIN_MODEL_NAME,
+    author_likeness: AuthorLikenessReport | None = None,
 ) -> tuple[Annotated[EvaluationSummary, "evaluation_summary"], Annotated[PromotionDecision, "promotion"]]:
     """Save the answers and scores next to the model (`<model_dir>/<results_subdir>`), put the means on the
     model's version of `model_name` and promote it to production when it beats the current one."""
-    records = build_records(test_set, answers, judge_results, similarity)
+    records = build_records(test_set, answers, judge_results, similarity, author_likeness)
     summary = summarize(
         records,
         test_set,
         answers,
         judge_results.judge_model,
         similarity.embedding_model_id,
+        author_likeness,
     )
     summary.results_dir = str(save_results(records, summary, Path(answers.model_dir) / results_subdir))
     decision = record_and_promote(find_model_version(answers.model_dir, model_name), summary.metadata())

@@ -25,6 +25,7 @@ def clean_documents(
             **count_by_category_and_author(documents),
             "empty_documents": sum(1 for document in documents if not document.content.strip()),
             "cleaned_chars": distribution([len(document.content) for document in documents]),
+            "hygiene": cleaned.hygiene.summary(),
         },
     )
     context.add_output_metadata(

@@ -252,7 +252,9 @@ def test_the_report_covers_every_link_when_some_fail(site: ScriptedServer, user:
         "crawled": 1,
         "skipped": 0,
         "failed": 1,
+        "blocked": 0,
         "failures": [{"link": report.results[5].link, "reason": report.results[5].reason}],
+        "blocked_links": [],
     }
     lines = report.summary_lines()
     assert lines[0].startswith("Crawled 2, skipped 0 (already stored), failed 4 of 6 link(s)")

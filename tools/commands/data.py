@@ -30,15 +30,19 @@ def etl(
     metadata = step_output_metadata(run, "crawl_links", "crawled_links")
     typer.echo(
         f"ETL done: {metadata.get('crawled', 0)} crawled, {metadata.get('skipped_as_existing', 0)} skipped "
-        f"(already stored), {metadata.get('failed', 0)} failed; {metadata.get('documents_written', 0)} documents written."
+        f"(already stored), {metadata.get('failed', 0)} failed, {metadata.get('blocked', 0)} blocked; "
+        f"{metadata.get('documents_written', 0)} documents written."
     )
     for domain, counts in (metadata.get("by_domain") or {}).items():
         typer.echo(
             f"  {domain}: {counts.get('crawled', 0)} crawled, {counts.get('skipped', 0)} skipped, "
-            f"{counts.get('failed', 0)} failed"
+            f"{counts.get('failed', 0)} failed, {counts.get('blocked', 0)} blocked"
         )
         for failure in counts.get("failures", []):
             typer.echo(f"    FAILED {failure['link']}: {failure['reason']}")
+    # Bot walls (challenge pages, captchas, login walls): nothing stored; the hint says what to crawl instead.
+    for blocked in metadata.get("blocked_links") or []:
+        typer.echo(f"  BLOCKED {blocked['link']}: {blocked['reason']}. Instead: {blocked['hint']}.")
 
 
 @commands.command()

@@ -20,6 +20,11 @@ def evaluate(
     dataset: str | None = typer.Option(
         None, help="Instruction dataset (saved folder, handbook JSON file or Hub id) [default: the config's]."
     ),
+    author: str | None = typer.Option(
+        None,
+        help="The twin's author (as stored in the warehouse) for author likeness and the judge's "
+        "style excerpts [default: the config's author_full_name].",
+    ),
 ) -> None:
     """Judge the twin against its base model (the `evaluating` pipeline) and promote it when it is better."""
     from zenml.client import Client
@@ -31,6 +36,8 @@ def evaluate(
             f"--model-dir {model_dir} is not a folder; give a training output, adapter or merged model folder."
         )
     parameters: dict = {"model_dir": str(model_dir.expanduser().resolve())}
+    if author:
+        parameters["author_full_name"] = author
     if dataset:
         local = Path(dataset).expanduser()
         parameters["dataset"] = str(local.resolve()) if local.exists() else dataset
@@ -44,6 +51,15 @@ def evaluate(
             f"Judge {summary.judge_model}: {summary.judge_n} of {summary.n_samples} answers scored "
             f"({summary.judge_failed} without a valid judge answer); pairwise: {summary.twin_wins} twin wins, "
             f"{summary.base_wins} base wins, {summary.ties} ties."
+        )
+    if summary.author_likeness_author:
+        typer.echo(
+            f"Author likeness ({summary.author_likeness_author}): the author's own held-out writing scores "
+            f"{summary.author_likeness_ceiling}, other writing {summary.author_likeness_floor}."
+        )
+    else:
+        typer.echo(
+            "Author likeness: not measured (name the twin's author with --author or author_full_name)."
         )
     verdict = "promoted to production" if decision.promote else "not promoted"
     typer.echo(f"llm_twin version {decision.model_version}: {verdict} ({decision.reason})")

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from loguru import logger
 
+from llm_engineering.application.crawlers.robots import RobotsTxt
 from llm_engineering.domain.base.nosql import NoSQLBaseDocument
 from llm_engineering.domain.documents import UserDocument
 from llm_engineering.infrastructure.redaction import mask_uri, strip_credentials
@@ -19,6 +20,7 @@ class CrawlStatus(StrEnum):
     CRAWLED = "crawled"
     SKIPPED = "skipped"  # already in the warehouse
     FAILED = "failed"
+    BLOCKED = "blocked"  # a bot wall (challenge, captcha, login) answered: nothing stored, see the hint
 
 
 @dataclass
@@ -74,6 +76,9 @@ class BaseCrawler(ABC):
     model: ClassVar[type[NoSQLBaseDocument]]
     # A crawler that drives a browser: the runner limits how many work at once (SELENIUM_MAX_WORKERS).
     uses_browser: ClassVar[bool] = False
+    # The run's robots.txt rules (None: not honoured), set by the runner, for the pages a crawler reaches from
+    # its link (the posts of a feed); the link itself is checked by the runner.
+    robots: RobotsTxt | None = None
 
     @property
     def name(self) -> str:

@@ -1,12 +1,14 @@
 """CrawlerDispatcher: which crawler handles a link.
 
 Routing, most specific first:
+0. profile shortcuts: a Medium profile (medium.com/@user) or a Substack home (name.substack.com) is crawled
+   through its feed (`profiles.py`);
 1. registered routes (a domain such as "medium.com", which also matches its subdomains, or an origin with
    an optional path prefix such as "http://127.0.0.1:8000" or "file:///tmp/repos"), longest match wins;
-2. local paths and `file://` URLs: a `.csv` file is a LinkedIn data export, anything else (a file or a
-   folder of Markdown/HTML/text) the local-files crawler;
+2. local paths and `file://` URLs: a `.csv` file is a LinkedIn data export, a `.zip` file a Medium data
+   export, anything else (a file or a folder of Markdown/HTML/text) the local-files crawler;
 3. any other http(s) link: the custom article crawler (Substack domains are registered to it by default,
-   with platform "substack").
+   with platform "substack"); a link that answers with an RSS or Atom feed brings in every post of it.
 
 Links are validated first: a malformed URL, an unsupported scheme or a URL without a host raises
 `UnsupportedLinkError` saying what is wrong. Selenium-based crawlers are imported only when registered.
@@ -23,6 +25,8 @@ from llm_engineering.application.crawlers.base import BaseCrawler
 from llm_engineering.application.crawlers.custom_article import CustomArticleCrawler, SubstackCrawler
 from llm_engineering.application.crawlers.linkedin_export import LinkedInExportCrawler
 from llm_engineering.application.crawlers.local_files import LocalFilesCrawler
+from llm_engineering.application.crawlers.medium_export import MediumExportCrawler
+from llm_engineering.application.crawlers.profiles import ProfileFeedCrawler, is_profile_link
 from llm_engineering.application.fetching.local import file_link, is_file_link, to_local_path
 from llm_engineering.domain.exceptions import UnsupportedLinkError
 
@@ -177,6 +181,8 @@ class CrawlerDispatcher:
     def crawler_class(self, link: str) -> type[BaseCrawler]:
         """The crawler class for `link` (validated and normalised first)."""
         link = self.normalize(link)
+        if is_profile_link(link):
+            return ProfileFeedCrawler
         scheme, host, port, path = _split(link)
         if scheme == "file":
             path = to_local_path(link).as_posix()
@@ -184,7 +190,8 @@ class CrawlerDispatcher:
         if candidates:
             return max(candidates, key=lambda route: route.specificity).crawler_cls
         if scheme == "file":
-            return LinkedInExportCrawler if path.lower().endswith(".csv") else LocalFilesCrawler
+            suffix = path.lower().rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+            return {"csv": LinkedInExportCrawler, "zip": MediumExportCrawler}.get(suffix, LocalFilesCrawler)
         return CustomArticleCrawler
 
     def get_crawler(self, link: str) -> BaseCrawler:

@@ -29,6 +29,11 @@ class CrawlReport:
         return self._count(CrawlStatus.FAILED)
 
     @property
+    def blocked(self) -> int:
+        """Links a bot wall answered (the run goes on; the hint says what to crawl instead)."""
+        return self._count(CrawlStatus.BLOCKED)
+
+    @property
     def documents(self) -> int:
         return sum(result.documents for result in self.results)
 
@@ -38,40 +43,60 @@ class CrawlReport:
 
     @property
     def all_failed(self) -> bool:
+        """Every link failed. Blocked links are not failures of the run: they are reported with what to do."""
         return bool(self.results) and self.failed == len(self.results)
 
     @property
     def failures(self) -> list[CrawlResult]:
         return [result for result in self.results if result.status is CrawlStatus.FAILED]
 
+    def blocked_links(self) -> list[dict[str, str]]:
+        """Every link a wall answered, with its reason and hint: blocked links, then blocked posts of feeds."""
+        links = [
+            {"link": r.link, "reason": r.reason or "", "hint": r.extra.get("hint", "")}
+            for r in self.results
+            if r.status is CrawlStatus.BLOCKED
+        ]
+        return links + [entry for r in self.results for entry in r.extra.get("blocked_entries", [])]
+
     def by_domain(self) -> dict[str, dict]:
-        """{domain: {"crawled", "skipped", "failed", "failures": [{"link", "reason"}]}} for step metadata."""
+        """{domain: {"crawled", "skipped", "failed", "blocked", "failures": [{"link", "reason"}],
+        "blocked_links": [{"link", "reason", "hint"}]}} for step metadata."""
         domains: dict[str, dict] = {}
         for result in self.results:
             entry = domains.setdefault(
-                result.domain, {"crawled": 0, "skipped": 0, "failed": 0, "failures": []}
+                result.domain,
+                {"crawled": 0, "skipped": 0, "failed": 0, "blocked": 0, "failures": [], "blocked_links": []},
             )
             entry[result.status.value] += 1
             if result.status is CrawlStatus.FAILED:
                 entry["failures"].append({"link": result.link, "reason": result.reason})
+            if result.status is CrawlStatus.BLOCKED:
+                entry["blocked_links"].append(
+                    {"link": result.link, "reason": result.reason, "hint": result.extra.get("hint", "")}
+                )
         return dict(sorted(domains.items()))
 
     def summary_lines(self) -> list[str]:
         total = len(self.results)
         retries = f"{self.retries} retr{'y' if self.retries == 1 else 'ies'}"
+        blocked = f", blocked {self.blocked}" if self.blocked else ""
         head = (
-            f"Crawled {self.crawled}, skipped {self.skipped} (already stored), failed {self.failed} "
+            f"Crawled {self.crawled}, skipped {self.skipped} (already stored), failed {self.failed}{blocked} "
             f"of {total} link(s): {self.documents} document(s) written, {retries}"
         )
         if self.duplicates:
             head += f", {self.duplicates} duplicate link(s) ignored"
         lines = [f"{head}, {self.seconds:.1f} s."]
         for domain, entry in self.by_domain().items():
+            blocked = f", {entry['blocked']} blocked" if entry["blocked"] else ""
             lines.append(
                 f"  {domain}: {entry['crawled']} crawled, {entry['skipped']} skipped, "
-                f"{entry['failed']} failed"
+                f"{entry['failed']} failed{blocked}"
             )
             lines.extend(
                 f"    FAILED {failure['link']}: {failure['reason']}" for failure in entry["failures"]
             )
+        for item in self.blocked_links():
+            lines.append(f"  BLOCKED {item['link']}: {item['reason']}. Instead: {item['hint']}.")
         return lines

@@ -7,6 +7,8 @@
 - robots.txt is honoured for web pages (`robots.py`).
 - Transient failures (timeouts, 429/5xx, dropped connections) are retried with backoff (`retries.py`);
   permanent ones (404, not HTML, no article text) are not.
+- A bot wall (challenge page, captcha, login wall) makes the link `blocked`, with a hint (the feed, the
+  platform's export); it is not retried and nothing is stored.
 - Every link yields a CrawlResult (`report.py`); one bad link never stops the run.
 """
 
@@ -40,6 +42,7 @@ from llm_engineering.application.crawlers.retries import (
     crawl_with_retries,
 )
 from llm_engineering.application.crawlers.robots import DISALLOWED_BY_ROBOTS, ROBOTS_TIMEOUT_S, RobotsTxt
+from llm_engineering.application.fetching.walls import BlockedError
 from llm_engineering.domain.documents import UserDocument
 from llm_engineering.domain.exceptions import CrawlError
 from llm_engineering.infrastructure.redaction import mask_uri, redact, strip_credentials
@@ -153,10 +156,14 @@ class _CrawlRun:
         name = crawler_cls.__name__
         try:
             with self._slot(link_domain(link)), self.instances.checkout(crawler_cls) as crawler:
+                crawler.robots = self.robots
                 return crawler.extract(link, self.user)
         # A crawler that cannot start (no browser, no credentials) fails its links, not the run.
         except CrawlerUnavailable as error:
             return CrawlResult(link, CrawlStatus.FAILED, name, reason=f"{name} could not start: {error}")
+        except BlockedError as error:  # asking again gets the same wall: reported, not retried
+            logger.warning(f"{mask_uri(link)} is blocked: {redact(str(error), link)}. Instead: {error.hint}.")
+            return CrawlResult(link, CrawlStatus.BLOCKED, name, reason=str(error), extra={"hint": error.hint})
         except CrawlError as error:
             result = CrawlResult(link, CrawlStatus.FAILED, name, reason=str(error))
             if error.transient:

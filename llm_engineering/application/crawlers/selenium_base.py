@@ -27,6 +27,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from llm_engineering.application.crawlers.base import BaseCrawler
 from llm_engineering.application.fetching.browser import first_line, start_chromium
+from llm_engineering.application.fetching.walls import blocked_error, detect_wall
 from llm_engineering.domain.exceptions import CrawlError, ImproperlyConfigured
 from llm_engineering.settings import get_settings
 
@@ -37,8 +38,6 @@ _PERMANENT_NET_ERRORS = frozenset(
 _NET_ERROR = re.compile(r"net::(ERR_[A-Z_]+)")
 TIMEOUT_GRACE = 1.5  # a page that took 1.5x the page-load timeout is a timeout, whatever Chromium says
 _DEAD_SESSION_WORDS = ("chrome not reachable", "disconnected", "session deleted", "no such session")
-# Bot-challenge interstitials: the page is not the article, but asking again later may work.
-_CHALLENGE_TITLES = ("just a moment...", "attention required! | cloudflare")
 _SCROLL_HEIGHT_JS = (
     "return Math.max(document.body ? document.body.scrollHeight : 0, "
     "document.documentElement ? document.documentElement.scrollHeight : 0);"
@@ -142,8 +141,8 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
     # --- pages ---------------------------------------------------------------------------------------------
 
     def open_page(self, url: str) -> None:
-        """Load `url`; raise CrawlError on a timeout, a network error, an HTTP error status or a bot
-        challenge, so that an error page is never stored as content."""
+        """Load `url`; raise CrawlError on a timeout, a network error or an HTTP error status, and
+        BlockedError on a bot wall, so that an error page is never stored as content."""
         driver = self.driver
         timed_out = CrawlError(
             f"{url} did not load within {self.page_load_timeout_s:g} s (CRAWL_TIMEOUT_S).", transient=True
@@ -167,11 +166,12 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
         if driver.current_url.startswith("chrome-error://"):
             raise CrawlError(f"{url} could not be loaded (the browser shows its error page).", transient=True)
         status = self.response_status()
+        wall = detect_wall(status or 200, driver.page_source)  # never store a challenge or a login wall
+        if wall:
+            raise blocked_error(url, status or 200, wall)
         if status >= 400:
             transient = status in (408, 425, 429) or status >= 500
             raise CrawlError(f"{url} answered HTTP {status}.", transient=transient)
-        if driver.title.strip().lower() in _CHALLENGE_TITLES:
-            raise CrawlError(f"{url} answered with a bot challenge page ({driver.title!r}).", transient=True)
 
     def response_status(self) -> int:
         """The HTTP status of the current document's final response; 0 when the browser cannot tell."""

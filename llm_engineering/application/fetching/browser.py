@@ -73,7 +73,7 @@ def _autoinstall_chromedriver() -> str:
 
     try:
         path = chromedriver_autoinstaller.install()
-    except (urllib.error.URLError, OSError) as error:
+    except (urllib.error.URLError, OSError, ValueError) as error:  # ValueError: no Chrome on PATH to match
         raise ImproperlyConfigured(
             f"No chromedriver is installed and downloading one failed ({error}); {INSTALL_HINT}."
         ) from error

@@ -20,9 +20,14 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 
+from llm_engineering.application.fetching.walls import WALL_STATUSES, blocked_error, detect_wall
 from llm_engineering.domain.exceptions import CrawlError
 
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# RSS 2.0 and Atom feeds are served under any of these (and sometimes as text/html: the crawler looks too).
+FEED_CONTENT_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml"}
+)
 MAX_REDIRECTS = 10
 _CHUNK_BYTES = 64 * 1024
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
@@ -31,7 +36,9 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.
 @dataclass(frozen=True)
 class FetchedPage:
     url: str  # after redirects
-    html: str
+    html: str  # the body as text (a feed's XML when `content_type` says so)
+    content_type: str = "text/html"
+    status: int = 200
 
 
 def permanent_error(message: str) -> CrawlError:
@@ -53,13 +60,20 @@ def new_session(user_agent: str) -> requests.Session:
     session = requests.Session()
     session.max_redirects = MAX_REDIRECTS
     session.headers.update(
-        {"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}
+        {
+            "User-Agent": user_agent,
+            "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml;q=0.9,"
+            "application/xml;q=0.8,*/*;q=0.1",
+        }
     )
     return session
 
 
-def fetch_html(session: requests.Session, link: str, *, timeout_s: float, max_bytes: int) -> FetchedPage:
-    """GET `link` as HTML, raising a CrawlError whose `transient` says whether trying again can help."""
+def fetch_html(
+    session: requests.Session, link: str, *, timeout_s: float, max_bytes: int, accept_feeds: bool = False
+) -> FetchedPage:
+    """GET `link` as HTML (or, with `accept_feeds`, as an RSS/Atom feed too), raising a CrawlError whose
+    `transient` says whether trying again can help, and a BlockedError when a bot wall answers instead."""
     deadline = time.monotonic() + timeout_s
     try:
         response = session.get(link, stream=True, timeout=(timeout_s, timeout_s))
@@ -81,12 +95,32 @@ def fetch_html(session: requests.Session, link: str, *, timeout_s: float, max_by
     except requests.RequestException as error:  # invalid URL and the like: no retry helps
         raise permanent_error(f"Cannot fetch {link}: {error}") from error
     with response:
+        if response.status_code in WALL_STATUSES:  # a challenge page says so in its body: read it first
+            _raise_if_wall(link, response, max_bytes=max_bytes, deadline=deadline, timeout_s=timeout_s)
         _check_status(link, response)
-        _check_content_type(link, response)
+        content_type = _content_type(response)
+        _check_content_type(link, content_type, accept_feeds)
         body = _read_limited(link, response, max_bytes=max_bytes, deadline=deadline, timeout_s=timeout_s)
     if not body.strip():
         raise permanent_error(f"{link} returned an empty page (HTTP {response.status_code}, no body).")
-    return FetchedPage(url=response.url, html=_decode(body, response))
+    text = _decode(body, response)
+    if content_type not in FEED_CONTENT_TYPES and (wall := detect_wall(response.status_code, text)):
+        raise blocked_error(link, response.status_code, wall)
+    return FetchedPage(
+        url=response.url, html=text, content_type=content_type or "text/html", status=response.status_code
+    )
+
+
+def _raise_if_wall(
+    link: str, response: requests.Response, *, max_bytes: int, deadline: float, timeout_s: float
+) -> None:
+    try:
+        body = _read_limited(link, response, max_bytes=max_bytes, deadline=deadline, timeout_s=timeout_s)
+    except CrawlError:
+        return  # the status alone decides, below
+    wall = detect_wall(response.status_code, _decode(body, response))
+    if wall:
+        raise blocked_error(link, response.status_code, wall)
 
 
 def _check_status(link: str, response: requests.Response) -> None:
@@ -115,12 +149,19 @@ def _check_status(link: str, response: requests.Response) -> None:
     raise permanent_error(f"{link} answered {status} {response.reason}.")
 
 
-def _check_content_type(link: str, response: requests.Response) -> None:
-    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if content_type and content_type not in HTML_CONTENT_TYPES:
-        raise permanent_error(
-            f"{link} is not an HTML page (Content-Type: {content_type}); only web articles can be crawled."
-        )
+def _content_type(response: requests.Response) -> str:
+    return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
+def _check_content_type(link: str, content_type: str, accept_feeds: bool) -> None:
+    if not content_type or content_type in HTML_CONTENT_TYPES:
+        return
+    if accept_feeds and content_type in FEED_CONTENT_TYPES:
+        return
+    kinds = "an HTML page or an RSS/Atom feed" if accept_feeds else "an HTML page"
+    raise permanent_error(
+        f"{link} is not {kinds} (Content-Type: {content_type}); only web articles and feeds can be crawled."
+    )
 
 
 def _read_limited(

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, Field
 
+from llm_engineering.application.preprocessing.hygiene import HygieneReport
 from llm_engineering.domain.cleaned_documents import (
     CleanedArticleDocument,
     CleanedDocument,
@@ -43,10 +44,13 @@ class CleanedDocuments(BaseModel):
     articles: list[CleanedArticleDocument] = Field(default_factory=list)
     posts: list[CleanedPostDocument] = Field(default_factory=list)
     repositories: list[CleanedRepositoryDocument] = Field(default_factory=list)
+    hygiene: HygieneReport = Field(default_factory=HygieneReport)  # what masking and chrome removal did
 
     @classmethod
-    def collect(cls, documents: Iterable[CleanedDocument]) -> CleanedDocuments:
-        grouped = cls()
+    def collect(
+        cls, documents: Iterable[CleanedDocument], hygiene: HygieneReport | None = None
+    ) -> CleanedDocuments:
+        grouped = cls(hygiene=hygiene or HygieneReport())
         for document in documents:
             getattr(grouped, document.get_category().value).append(document)
         return grouped

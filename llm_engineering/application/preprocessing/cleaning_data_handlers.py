@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
+from llm_engineering.application.preprocessing.hygiene import TextHygiene
 from llm_engineering.application.preprocessing.text_cleaning import clean_code, clean_prose
 from llm_engineering.domain.cleaned_documents import (
     CleanedArticleDocument,
@@ -26,12 +27,21 @@ _PROSE_SUFFIXES = {".md", ".markdown", ".rst", ".txt"}
 class CleaningDataHandler(ABC):
     cleaned_class: ClassVar[type[CleanedDocument]]
     extra_fields: ClassVar[tuple[str, ...]] = ()  # fields copied as they are (an image, a repository name)
+    is_code: ClassVar[bool] = False  # code gets secrets masked but no chrome removal
 
-    def clean(self, document: Document, *, content_hash: str, feature_fingerprint: str) -> CleanedDocument:
-        """The cleaned document keeps the raw document's id, so cleaning it again overwrites it."""
+    def clean(
+        self,
+        document: Document,
+        *,
+        content_hash: str,
+        feature_fingerprint: str,
+        hygiene: TextHygiene | None = None,
+    ) -> CleanedDocument:
+        """The cleaned document keeps the raw document's id, so cleaning it again overwrites it. `hygiene`
+        (default settings when None) masks personal data and removes platform chrome, counting both."""
         return self.cleaned_class(
             id=document.id,
-            content=self.clean_content(document.content),
+            content=apply_hygiene(self.clean_content(document.content), hygiene, is_code=self.is_code),
             platform=document.platform,
             author_id=document.author_id,
             author_full_name=document.author_full_name,
@@ -67,6 +77,11 @@ class PostCleaningHandler(CleaningDataHandler):
         return _clean_prose_parts([content.title, content.content, *content.extra_text()])
 
 
+def apply_hygiene(text: str, hygiene: TextHygiene | None, *, is_code: bool) -> str:
+    hygiene = hygiene or TextHygiene()
+    return hygiene.code(text) if is_code else hygiene.prose(text)
+
+
 def _clean_prose_parts(parts: list[str | None]) -> str:
     cleaned = (clean_prose(part) for part in parts if part)
     return "\n\n".join(part for part in cleaned if part)
@@ -78,6 +93,7 @@ class RepositoryCleaningHandler(CleaningDataHandler):
 
     cleaned_class = CleanedRepositoryDocument
     extra_fields = ("name",)
+    is_code = True
 
     def clean_content(self, content: RepositoryContent) -> str:
         files = []

@@ -1,4 +1,4 @@
-"""Feature pipeline settings: chunk sizes per data category and the embedding batch size.
+"""Feature pipeline settings: chunk sizes per data category, the embedding batch size and training data hygiene.
 
 The YAML config overrides any subset, e.g. `chunking: {posts: {chunk_size: 128}}`. The fingerprint of a
 category's settings is stored with every cleaned document, so changing them re-processes that category.
@@ -12,11 +12,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from llm_engineering.application.preprocessing.hygiene import HygieneSettings
 from llm_engineering.application.preprocessing.text_chunking import ChunkingSettings
 from llm_engineering.domain.types import DataCategory
 
 # Bump when cleaning or chunking code changes what it produces: every document is then re-processed once.
-PROCESSING_VERSION = "1"
+PROCESSING_VERSION = "2"  # 2: personal data masked and platform chrome removed at cleaning
 # Measured on our 2-core machines with chunks of ~200 tokens: batch sizes 4 to 16 encode at the same speed
 # (~30 chunks/s, 8 marginally first), 32 is 15% slower and 64 20% slower (longer batches pad more).
 DEFAULT_BATCH_SIZE = 8
@@ -32,10 +33,14 @@ DEFAULT_CHUNKING: dict[DataCategory, ChunkingSettings] = {
 class FeatureEngineeringConfig(BaseModel):
     chunking: dict[DataCategory, ChunkingSettings] = Field(default_factory=lambda: dict(DEFAULT_CHUNKING))
     batch_size: int = Field(default=DEFAULT_BATCH_SIZE, gt=0)
+    hygiene: HygieneSettings = Field(default_factory=HygieneSettings)
 
     @classmethod
     def from_overrides(
-        cls, chunking: dict[str, dict[str, Any]] | None = None, batch_size: int | None = None
+        cls,
+        chunking: dict[str, dict[str, Any]] | None = None,
+        batch_size: int | None = None,
+        hygiene: dict[str, bool] | None = None,
     ) -> FeatureEngineeringConfig:
         """Defaults, with the given per-category fields replaced (what a YAML config holds)."""
         merged = dict(DEFAULT_CHUNKING)
@@ -48,14 +53,20 @@ class FeatureEngineeringConfig(BaseModel):
                 known = ", ".join(c.value for c in FEATURE_CATEGORIES)
                 raise ValueError(f"Unknown chunking category '{category}'; use one of: {known}.")
             merged[key] = ChunkingSettings(**{**merged[key].model_dump(), **fields})
-        return cls(chunking=merged, batch_size=DEFAULT_BATCH_SIZE if batch_size is None else batch_size)
+        return cls(
+            chunking=merged,
+            batch_size=DEFAULT_BATCH_SIZE if batch_size is None else batch_size,
+            hygiene=HygieneSettings(**(hygiene or {})),
+        )
 
     def fingerprint(self, category: DataCategory, embedding_model_id: str, sparse_encoder: str) -> str:
-        """What a document of `category` is processed with (chunking, dense model, sparse encoder
+        """What a document of `category` is processed with (chunking, hygiene, dense model, sparse encoder
         fingerprint); a different value means re-processing it."""
         category = DataCategory(category)
         settings = self.chunking[category].model_dump()
+        hygiene = self.hygiene.model_dump()
         key = json.dumps(
-            [PROCESSING_VERSION, category.value, settings, embedding_model_id, sparse_encoder], sort_keys=True
+            [PROCESSING_VERSION, category.value, settings, hygiene, embedding_model_id, sparse_encoder],
+            sort_keys=True,
         )
         return hashlib.sha256(key.encode()).hexdigest()[:16]

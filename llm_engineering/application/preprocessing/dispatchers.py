@@ -19,6 +19,7 @@ from llm_engineering.application.preprocessing.chunking_data_handlers import Chu
 from llm_engineering.application.preprocessing.cleaning_data_handlers import CleaningHandlerFactory
 from llm_engineering.application.preprocessing.config import FeatureEngineeringConfig
 from llm_engineering.application.preprocessing.embedding_data_handlers import EmbeddingHandlerFactory
+from llm_engineering.application.preprocessing.hygiene import TextHygiene
 from llm_engineering.domain.chunks import Chunk
 from llm_engineering.domain.cleaned_documents import CleanedDocument
 from llm_engineering.domain.documents import Document
@@ -36,9 +37,13 @@ def document_category(document: Document) -> DataCategory:
 
 class CleaningDispatcher:
     @staticmethod
-    def dispatch(document: Document, *, content_hash: str, feature_fingerprint: str) -> CleanedDocument:
+    def dispatch(
+        document: Document, *, content_hash: str, feature_fingerprint: str, hygiene: TextHygiene | None = None
+    ) -> CleanedDocument:
         handler = CleaningHandlerFactory.create_handler(document_category(document))
-        return handler.clean(document, content_hash=content_hash, feature_fingerprint=feature_fingerprint)
+        return handler.clean(
+            document, content_hash=content_hash, feature_fingerprint=feature_fingerprint, hygiene=hygiene
+        )
 
 
 class ChunkingDispatcher:

@@ -27,6 +27,7 @@ from llm_engineering.application.preprocessing.dispatchers import (
     document_category,
 )
 from llm_engineering.application.preprocessing.feature_store import BackgroundWriter, commit_documents
+from llm_engineering.application.preprocessing.hygiene import TextHygiene
 from llm_engineering.application.preprocessing.incremental import (
     DocumentChanges,
     content_hash,
@@ -66,17 +67,22 @@ def clean_changed_documents(
     changes = detect_changes(documents, author_ids, hashes, fingerprints)
     changes.rebuilt = rebuilt
     skip = set(changes.unchanged)
+    hygiene = TextHygiene(config.hygiene)
     cleaned = [
         CleaningDispatcher.dispatch(
             document,
             content_hash=hashes[document.id],
             feature_fingerprint=fingerprints[document_category(document)],
+            hygiene=hygiene,
         )
         for document in documents
         if document.id not in skip
     ]
-    logger.info(f"Cleaning: {changes.counts()}; {len(cleaned)} document(s) cleaned.")
-    return changes, CleanedDocuments.collect(cleaned)
+    report = hygiene.report()
+    logger.info(
+        f"Cleaning: {changes.counts()}; {len(cleaned)} document(s) cleaned; hygiene: {report.summary()}."
+    )
+    return changes, CleanedDocuments.collect(cleaned, hygiene=report)
 
 
 def chunk_documents(

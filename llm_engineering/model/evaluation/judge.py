@@ -26,6 +26,18 @@ Style (does it read like an accessible blog post or social media post by its aut
   3 = reads like the author's own accessible writing: direct, plain words, technical terms only where needed.
 First write a short analysis (2-4 sentences), then give both scores."""
 
+# With excerpts of the author's own writing, style is judged against them rather than a generic blog style.
+STYLE_REFERENCE_RUBRIC = """Score the answer on two criteria, each from 1 to 3.
+Accuracy (is the content factually right and does it address the instruction):
+  1 = factually wrong or irrelevant; 2 = mostly accurate, with gaps or small errors; 3 = accurate and complete.
+Style (does it read as if the author of the excerpts below wrote it: their vocabulary, sentence length and
+rhythm, person and tone, punctuation and formatting habits; not the voice of a generic AI assistant):
+  1 = nothing like the excerpts (e.g. a generic assistant's or an academic voice);
+  2 = some of the author's habits, mixed with a voice that is not theirs;
+  3 = could pass for a passage of the excerpts' author.
+The excerpts show how the author writes; judge accuracy on the instruction, not on the excerpts.
+First write a short analysis (2-4 sentences), then give both scores."""
+
 PAIRWISE_RUBRIC = """Two answers, A and B, respond to the same instruction. Decide which one is better overall:
 more accurate and complete first, then more fitting for a blog or social media post (accessible, direct,
 not too formal or verbose). The order in which they are shown says nothing about their quality.
@@ -72,12 +84,18 @@ class JudgeOutcome(BaseModel):
         return self.judge_model is not None
 
 
-def score_messages(instruction: str, answer: str) -> list[ChatMessage]:
+def score_messages(
+    instruction: str, answer: str, style_excerpts: Sequence[str] | None = None
+) -> list[ChatMessage]:
+    """The score prompt; with `style_excerpts` (the author's own writing) style is judged against them."""
+    if style_excerpts:
+        excerpts = "\n\n".join(f"Excerpt {n}:\n{text}" for n, text in enumerate(style_excerpts, start=1))
+        rubric = f"{STYLE_REFERENCE_RUBRIC}\n\nExcerpts of the author's own writing (the style reference):\n{excerpts}"
+    else:
+        rubric = SCORE_RUBRIC
     return [
         ChatMessage(role="system", content=JUDGE_SYSTEM),
-        ChatMessage(
-            role="user", content=f"{SCORE_RUBRIC}\n\nInstruction:\n{instruction}\n\nAnswer:\n{answer}"
-        ),
+        ChatMessage(role="user", content=f"{rubric}\n\nInstruction:\n{instruction}\n\nAnswer:\n{answer}"),
     ]
 
 
@@ -116,15 +134,22 @@ def run_judge(
     twin_answers: Sequence[str],
     base_answers: Sequence[str] | None,
     config: JudgeConfig,
+    style_excerpts: Sequence[Sequence[str]] | None = None,
 ) -> JudgeOutcome:
     """Score every twin answer (and base answer), and compare each pair when base answers exist. A prompt
-    whose answer stays invalid after the client's retries is recorded with its error, not scored."""
+    whose answer stays invalid after the client's retries is recorded with its error, not scored.
+    `style_excerpts` (per instruction, the author's own writing) become the style criterion's reference."""
     options = {"temperature": 0.0, "max_tokens": config.max_tokens}
     count = len(instructions)
     # Twin and base answers in one batch, so the client keeps its concurrency busy.
-    score_prompts = [score_messages(i, a) for i, a in zip(instructions, twin_answers, strict=True)]
+    excerpts = list(style_excerpts) if style_excerpts else [[] for _ in instructions]
+    score_prompts = [
+        score_messages(i, a, e) for i, a, e in zip(instructions, twin_answers, excerpts, strict=True)
+    ]
     if base_answers is not None:
-        score_prompts += [score_messages(i, a) for i, a in zip(instructions, base_answers, strict=True)]
+        score_prompts += [
+            score_messages(i, a, e) for i, a, e in zip(instructions, base_answers, excerpts, strict=True)
+        ]
     scores = client.structured_many(score_prompts, AnswerScore, progress="judge: scores", **options)
     twin_scores, twin_errors = _values(scores[:count])
     outcome = JudgeOutcome(

@@ -11,6 +11,7 @@ from statistics import fmean
 
 from pydantic import BaseModel
 
+from llm_engineering.domain.likeness import AuthorLikenessReport
 from llm_engineering.model.evaluation.judge import JudgeOutcome, Preference
 from llm_engineering.model.evaluation.samples import EvaluationSet
 
@@ -56,6 +57,9 @@ class EvaluationRecord(BaseModel):
     pairwise_error: str | None = None
     twin_similarity: float | None = None
     base_similarity: float | None = None
+    twin_likeness: float | None = None
+    base_likeness: float | None = None
+    reference_likeness: float | None = None
 
 
 class EvaluationSummary(BaseModel):
@@ -81,6 +85,15 @@ class EvaluationSummary(BaseModel):
     similarity_mean: float | None = None
     base_similarity_mean: float | None = None
     embedding_model_id: str | None = None
+    # Author likeness (calibrated probabilities that the author wrote the answers), with the author's own
+    # held-out writing as the ceiling and other held-out writing as the floor.
+    author_likeness_author: str | None = None
+    author_likeness_twin: float | None = None
+    author_likeness_base: float | None = None
+    author_likeness_reference: float | None = None
+    author_likeness_ceiling: float | None = None
+    author_likeness_floor: float | None = None
+    author_likeness_fingerprint: str | None = None
     results_dir: str | None = None
 
     def metadata(self) -> dict:
@@ -116,6 +129,13 @@ class EvaluationSummary(BaseModel):
                 similarity=self.similarity_mean,
                 base_similarity=self.base_similarity_mean,
             )
+        figures.update(
+            author_likeness_twin=self.author_likeness_twin,
+            author_likeness_base=self.author_likeness_base,
+            author_likeness_reference=self.author_likeness_reference,
+            author_likeness_ceiling=self.author_likeness_ceiling,
+            author_likeness_floor=self.author_likeness_floor,
+        )
         return " ".join(f"{name}={_shown(value)}" for name, value in figures.items())
 
 
@@ -135,6 +155,7 @@ def build_records(
     answers: GeneratedAnswers,
     judge: JudgeOutcome | None,
     similarity: SimilarityScores | None,
+    likeness: AuthorLikenessReport | None = None,
 ) -> list[EvaluationRecord]:
     records = []
     for index, sample in enumerate(test_set.samples):
@@ -171,6 +192,10 @@ def build_records(
         if similarity is not None:
             record.twin_similarity = similarity.twin[index]
             record.base_similarity = similarity.base[index] if similarity.base is not None else None
+        if likeness is not None and likeness.measured:
+            record.twin_likeness = likeness.twin[index]
+            record.base_likeness = likeness.base[index] if likeness.base is not None else None
+            record.reference_likeness = likeness.reference[index]
         records.append(record)
     return records
 
@@ -181,12 +206,13 @@ def summarize(
     answers: GeneratedAnswers,
     judge_model: str | None,
     embedding_model_id: str | None = None,
+    likeness: AuthorLikenessReport | None = None,
 ) -> EvaluationSummary:
     scored = [record for record in records if record.twin_accuracy is not None]
     base_scored = [record for record in records if record.base_accuracy is not None]
     verdicts = [record.pairwise_winner for record in records if record.pairwise_winner is not None]
     wins, losses, ties = verdicts.count("twin"), verdicts.count("base"), verdicts.count("tie")
-    return EvaluationSummary(
+    summary = EvaluationSummary(
         model_dir=answers.model_dir,
         dataset=test_set.source,
         n_samples=len(records),
@@ -210,6 +236,14 @@ def summarize(
         base_similarity_mean=_mean([record.base_similarity for record in records]),
         embedding_model_id=embedding_model_id,
     )
+    if likeness is not None and likeness.measured:
+        summary.author_likeness_author = likeness.author
+        summary.author_likeness_twin = _mean([record.twin_likeness for record in records])
+        summary.author_likeness_base = _mean([record.base_likeness for record in records])
+        summary.author_likeness_reference = _mean([record.reference_likeness for record in records])
+        summary.author_likeness_ceiling, summary.author_likeness_floor = likeness.ceiling, likeness.floor
+        summary.author_likeness_fingerprint = likeness.fingerprint
+    return summary
 
 
 def save_results(records: Sequence[EvaluationRecord], summary: EvaluationSummary, directory: Path) -> Path:

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from llm_engineering.settings import get_settings
 from tests.integration.evaluation.conftest import INSTRUCTIONS, write_handbook_dataset
+from tests.support.likeness_authors import LOU, store_synthetic_authors
 from tests.support.openai_server import OpenAICompatibleServer, Reply
 
 ALWAYS_INVALID = "capital of France"  # the judge never answers this sample's prompts with valid JSON
@@ -53,9 +54,9 @@ class LoopbackJudge:
         return Reply(content=json.dumps({"analysis": "fine", "accuracy": len(answer) % 3 + 1, "style": 2}))
 
 
-def write_config(tmp_path: Path, dataset: Path, model_name: str) -> Path:
+def write_config(tmp_path: Path, dataset: Path, model_name: str, author: str | None = None) -> Path:
     config = {
-        "parameters": {"dataset": str(dataset), "max_samples": len(INSTRUCTIONS)},
+        "parameters": {"dataset": str(dataset), "max_samples": len(INSTRUCTIONS), "author_full_name": author},
         "steps": {
             "generate_answers": {"parameters": {"max_new_tokens": 6, "batch_size": 2}},
             "judge_answers": {
@@ -93,14 +94,17 @@ def judge_settings(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_judged_evaluation_saves_scores_records_them_and_promotes(
-    tmp_path: Path, tiny_adapter_dir: Path, judge_settings, zenml_client
+    tmp_path: Path, tiny_adapter_dir: Path, judge_settings, zenml_client, stores: Path
 ) -> None:
     import datasets
 
+    from llm_engineering.model.evaluation.promotion import versus_base
+
+    store_synthetic_authors()  # the twin's author (and another) in the warehouse: likeness and excerpts
     model_dir = tmp_path / "adapter"
     shutil.copytree(tiny_adapter_dir, model_dir)
     model_name = f"twin_{uuid.uuid4().hex[:8]}"
-    config = write_config(tmp_path, write_handbook_dataset(tmp_path / "instruct.json"), model_name)
+    config = write_config(tmp_path, write_handbook_dataset(tmp_path / "instruct.json"), model_name, LOU)
     judge = LoopbackJudge()
     with OpenAICompatibleServer(judge) as server:
         judge_settings(server.base_url)
@@ -140,18 +144,43 @@ def test_judged_evaluation_saves_scores_records_them_and_promotes(
     assert float(figures.group(6)) == pytest.approx(wins / len(judged_pairs), abs=1e-3)
     assert any(row["twin_answer"] != row["base_answer"] for row in rows)  # two different models answered
 
-    version = zenml_client.get_model_version(model_name, "production")
-    metadata = version.run_metadata
+    # The judge's style reference: excerpts of the author's own writing (Lou's habits), in every score prompt.
+    score_prompts = [prompt for prompt in judge.asked if "\nAnswer:\n" in prompt]
+    assert score_prompts and all("Excerpt 1:\n" in prompt for prompt in score_prompts)
+    excerpt = score_prompts[0].split("Excerpt 1:\n", 1)[1].split("\n", 1)[0]
+    assert excerpt == excerpt.lower() and "..." in excerpt  # written by Lou, not by the other author
+    # Author likeness of twin, base and reference answers, with the author's ceiling and other writing's floor.
+    likeness = dict(pair.split("=") for pair in output.strip().splitlines()[-1].split() if "likeness" in pair)
+    assert set(likeness) == {
+        f"author_likeness_{name}" for name in ("twin", "base", "reference", "ceiling", "floor")
+    }
+    assert all(0.0 <= float(value) <= 1.0 for value in likeness.values())
+    assert float(likeness["author_likeness_ceiling"]) > 0.5 > float(likeness["author_likeness_floor"])
+    assert all(row["twin_likeness"] is not None and row["reference_likeness"] is not None for row in rows)
+    assert f"Author likeness ({LOU})" in output
+
+    version = zenml_client.list_model_versions(model_name_or_id=model_name)[0]
+    metadata = zenml_client.get_model_version(model_name, version.id).run_metadata
     assert metadata["judge_n"] == len(scored) and metadata["eval_judge_model"] == "loopback-judge"
     assert metadata["eval_model_dir"] == str(model_dir.resolve())
-    assert "promoted to production (no production version yet)" in output
-
+    assert metadata["author_likeness_twin"] == pytest.approx(
+        float(likeness["author_likeness_twin"]), abs=1e-3
+    )
+    assert metadata["author_likeness_author"] == LOU
+    # A first version goes to production only when it beats its base model; the summary says which it was.
+    against_base = versus_base(metadata)
     assert rerun.strip().splitlines()[-1] == output.strip().splitlines()[-1]
-    assert "already the production version" in rerun  # and it stays in production
+    if against_base.promote:
+        assert f"promoted to production (no production version yet, and it {against_base.reason})" in output
+        assert zenml_client.get_model_version(model_name, "production").id == version.id
+        assert "already the production version" in rerun  # and it stays in production
+    else:
+        assert f"not promoted ({against_base.reason})" in output and "does not beat its base model" in output
+        assert f"not promoted ({against_base.reason})" in rerun
 
 
 def test_without_a_judge_the_judge_free_metrics_compare_twin_and_base(
-    tmp_path: Path, tiny_adapter_dir: Path, judge_settings, zenml_client
+    tmp_path: Path, tiny_adapter_dir: Path, judge_settings, zenml_client, stores: Path
 ) -> None:
     model_dir = tmp_path / "adapter"
     shutil.copytree(tiny_adapter_dir, model_dir)
@@ -171,6 +200,8 @@ def test_without_a_judge_the_judge_free_metrics_compare_twin_and_base(
     assert metadata["judge_n"] == 0 and metadata["eval_judge_model"] == "none"
     assert metadata["eval_loss"] == pytest.approx(float(figures["eval_loss"]), abs=1e-3)
     assert "not promoted (no judge scores" in output
+    # An empty warehouse: no author to measure likeness against, said so, and the run goes on.
+    assert "Author likeness: not measured" in output and figures["author_likeness_twin"] == "n/a"
 
 
 def test_a_missing_model_folder_is_refused_before_the_run(tmp_path: Path) -> None:

@@ -16,6 +16,10 @@ def evaluation_metadata(accuracy: float, style: float, model_dir: Path, test_set
         "judge_n": 4,
         "judge_accuracy_mean": accuracy,
         "judge_style_mean": style,
+        # The base model's means: every version here beats its base, so production decides.
+        "base_judge_n": 4,
+        "base_judge_accuracy_mean": 1.0,
+        "base_judge_style_mean": 1.0,
         "eval_test_set_hash": test_set,
         "eval_judge_model": "judge-a",
         "eval_model_dir": str(model_dir),

@@ -68,7 +68,12 @@ def test_the_first_run_writes_every_category_with_dense_and_sparse_vectors(first
     }
     changes = metadata(run, "clean_documents", "document_changes")
     assert changes["new"] == SAMPLE_DOCUMENTS and changes["unchanged"] == 0 and changes["rebuilt"] == []
-    assert metadata(run, "clean_documents", "cleaned_documents")["empty_documents"] == 1
+    cleaned_metadata = metadata(run, "clean_documents", "cleaned_documents")
+    assert cleaned_metadata["empty_documents"] == 1
+    # The sample post's e-mail and phone, the sample repository's two tokens; the post's share widget.
+    hygiene = cleaned_metadata["hygiene"]
+    assert hygiene["masked"] == {"[EMAIL]": 1, "[PHONE]": 1, "[SECRET]": 2} and hygiene["total_masked"] == 4
+    assert hygiene["documents_masked"] == 2 and hygiene["documents_with_chrome"] == 1
 
     chunks = stored_chunks()
     written = artifact(run, "chunk_embed_and_write", "written_chunks")
@@ -122,6 +127,11 @@ def test_posts_and_code_keep_what_matters(feature_stores) -> None:
     assert all("🔥" not in c.content and "𝘵" not in c.content for c in long_post)
     code = "".join(c.content for c in EmbeddedRepositoryChunk.find_all())
     assert "    dot = (u0 * u1).sum().clamp(-1.0, 1.0)\n    if dot.abs() > 0.9995:" in code
+    # Masked before chunking: no address, number, token or share widget reaches a chunk or a vector.
+    post_text = " ".join(c.content for c in long_post)
+    assert "Write to [EMAIL] or call [PHONE]." in post_text and "example.com" not in post_text
+    assert "Share this post" not in post_text and "Copy link" not in post_text
+    assert 'HF_TOKEN = "[SECRET]"' in code and '"Bearer [SECRET]"' in code and "hf_aB3" not in code
     assert all(c.name == REPOSITORY["name"] for c in EmbeddedRepositoryChunk.find_all())
 
 

@@ -1,3 +1,4 @@
+from llm_engineering.domain.likeness import AuthorLikenessReport
 from llm_engineering.model.evaluation.judge import (
     AnswerScore,
     JudgeOutcome,
@@ -59,8 +60,23 @@ def test_means_are_over_the_scored_answers_and_failures_are_counted() -> None:
         pairwise_analyses=["a", "b", None, "d"],
         pairwise_errors=[None, None, "unavailable", None],
     )
-    records = build_records(TEST_SET, ANSWERS, judge, SIMILARITY)
-    summary = summarize(records, TEST_SET, ANSWERS, judge.judge_model, "e")
+    likeness = AuthorLikenessReport(
+        measured=True,
+        author="Ada Writer",
+        fingerprint="f1",
+        twin=[0.5, 0.25, 0.75, 0.5],
+        base=[0.0, 0.25, 0.25, 0.5],
+        reference=[0.125, 0.125, 0.125, 0.125],
+        ceiling=0.9,
+        floor=0.1,
+    )
+    records = build_records(TEST_SET, ANSWERS, judge, SIMILARITY, likeness)
+    summary = summarize(records, TEST_SET, ANSWERS, judge.judge_model, "e", likeness)
+    assert (records[2].twin_likeness, records[2].base_likeness, records[2].reference_likeness) == (
+        0.75,
+        0.25,
+        0.125,
+    )
     assert (summary.judge_n, summary.judge_failed) == (3, 1)
     assert (summary.judge_accuracy_mean, summary.judge_style_mean) == (2.0, 2.3333)
     assert (summary.base_judge_n, summary.base_judge_accuracy_mean) == (3, 1.6667)
@@ -70,9 +86,11 @@ def test_means_are_over_the_scored_answers_and_failures_are_counted() -> None:
     line = summary.cli_line()
     assert line == (
         "judge_accuracy_mean=2.000 judge_style_mean=2.333 judge_n=3 base_judge_accuracy_mean=1.667 "
-        "base_judge_style_mean=1.333 win_rate=0.500"
+        "base_judge_style_mean=1.333 win_rate=0.500 author_likeness_twin=0.500 author_likeness_base=0.250 "
+        "author_likeness_reference=0.125 author_likeness_ceiling=0.900 author_likeness_floor=0.100"
     )
     metadata = summary.metadata()
+    assert metadata["author_likeness_author"] == "Ada Writer" and metadata["author_likeness_twin"] == 0.5
     assert (
         metadata["eval_judge_model"] == "judge-a" and metadata["eval_test_set_hash"] == TEST_SET.test_set_hash
     )
@@ -86,6 +104,7 @@ def test_without_a_judge_the_line_has_the_judge_free_metrics() -> None:
     assert summary.cli_line() == (
         "judge_accuracy_mean=n/a judge_style_mean=n/a judge_n=0 base_judge_accuracy_mean=n/a "
         "base_judge_style_mean=n/a win_rate=n/a eval_loss=1.500 base_eval_loss=2.500 similarity=0.550 "
-        "base_similarity=0.200"
+        "base_similarity=0.200 author_likeness_twin=n/a author_likeness_base=n/a "
+        "author_likeness_reference=n/a author_likeness_ceiling=n/a author_likeness_floor=n/a"
     )
     assert summary.metadata()["eval_judge_model"] == "none"

@@ -21,6 +21,7 @@ from llm_engineering.infrastructure.llm import LLMClient
 RULE_NAMES = (
     "empty_field",
     "refusal",
+    "ai_disclaimer",
     "mentions_source",
     "length",
     "restates_instruction",

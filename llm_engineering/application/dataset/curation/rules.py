@@ -15,6 +15,17 @@ _SOURCE_MENTION = re.compile(
     re.IGNORECASE,
 )
 
+# A model speaking about itself instead of answering: "As an AI, I do not have personal experiences...".
+# "As an AI engineer, I..." is the author speaking: after "AI" only a comma, "I" or a model word may follow.
+_AI_DISCLAIMER = re.compile(
+    r"\bas an? (?:ai|artificial intelligence|(?:large )?language model|llm|chatbot)"
+    r"(?: model| assistant| system)?\s*(?:[,;:—-]|\bi\b)"
+    r"|\bi(?:'m| am) (?:just |only |merely )?an? (?:ai|artificial intelligence|(?:large )?language model|chatbot)\b"
+    r"|\bi (?:do not|don't|cannot|can't) (?:have|possess|hold) (?:any )?(?:personal|my own|real|human) "
+    r"(?:experiences?|opinions?|feelings?|emotions?|beliefs?|preferences?|memories)",
+    re.IGNORECASE,
+)
+
 
 def empty_field(item: CurationItem, config: CurationConfig) -> str | None:
     fields = {"instruction": item.instruction}
@@ -46,6 +57,12 @@ def refusal(item: CurationItem, config: CurationConfig) -> str | None:
     return None
 
 
+def ai_disclaimer(item: CurationItem, config: CurationConfig) -> str | None:
+    """The response the model learns from (a preference pair's rejected answer may well be one)."""
+    match = _AI_DISCLAIMER.search(item.response.replace("’", "'"))
+    return f"ai_disclaimer: '{match.group(0).strip()}'" if match else None
+
+
 def mentions_source(item: CurationItem, config: CurationConfig) -> str | None:
     match = _SOURCE_MENTION.search(item.instruction)
     return f"mentions_source: '{match.group(0)}'" if match else None
@@ -72,7 +89,7 @@ def preference_pair(item: CurationItem, config: CurationConfig) -> str | None:
     return None
 
 
-RULES = (empty_field, refusal, mentions_source, restates_instruction, length, preference_pair)
+RULES = (empty_field, refusal, ai_disclaimer, mentions_source, restates_instruction, length, preference_pair)
 
 
 def rule_reason(item: CurationItem, config: CurationConfig) -> str | None:
