@@ -122,6 +122,8 @@ def _print_sources(sources: list[dict]) -> None:
         typer.echo(
             f"  [{i}] {source['author_full_name']}: {source.get('link') or '-'} ({source['score']:.4f})"
         )
+        for passage in source.get("passages") or []:
+            typer.echo(f"      {passage[:160]}")
 
 
 def _print_events(lines) -> None:  # noqa: ANN001
