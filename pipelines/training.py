@@ -3,6 +3,7 @@ from typing import Any
 from zenml import Model, pipeline
 
 from llm_engineering.model import TWIN_MODEL_NAME
+from pipelines.docker_settings import gpu_step_options
 from steps.training import (
     load_training_datasets,
     prepare_training_job,
@@ -33,14 +34,20 @@ def training(
     training: dict[str, Any] | None = None,
     output_dir: str | None = None,
     comet_offline_dir: str | None = None,
+    step_operator: str | None = None,
+    step_operator_settings: dict[str, Any] | None = None,
 ) -> None:
     """SFT on the instruction dataset, then DPO on the preference dataset, both with LoRA; registered.
 
     `training` holds the hyperparameters (`llm_engineering.model.finetuning.config.TrainingConfig`).
+    `step_operator` names a step operator of the active stack (e.g. SageMaker, Vertex): SFT and DPO then
+    run there in the GPU image (docker/gpu.Dockerfile), with `step_operator_settings` (its flavor's
+    settings, e.g. the instance type); None runs them with the orchestrator.
     """
     instruct, preference = load_training_datasets(instruct_dataset, preference_dataset)
     job = prepare_training_job(instruct, preference, training, output_dir, comet_offline_dir)
-    sft_metrics = train_sft(job)
-    dpo_result = train_dpo(job, sft_metrics)
+    on_gpu = gpu_step_options(step_operator, step_operator_settings)
+    sft_metrics = train_sft.with_options(**on_gpu)(job)
+    dpo_result = train_dpo.with_options(**on_gpu)(job, sft_metrics)
     metrics = save_training_output(job, sft_metrics, dpo_result)
     register_model(instruct, preference, job, metrics)

@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from tools.commands import data, datasets, evaluation, inference, likeness, platform, training
+from tools.commands import data, datasets, evaluation, inference, likeness, platform, stacks, training
 from tools.output import configure_output, verbose_flag_first
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="LLM Twin pipelines and tools.")
@@ -28,7 +28,7 @@ def main(
     configure_output(verbose)
 
 
-for _area in (data, datasets, training, evaluation, likeness, inference, platform):
+for _area in (data, datasets, training, evaluation, likeness, inference, platform, stacks):
     app.registered_commands.extend(_area.commands.registered_commands)
     app.registered_groups.extend(_area.commands.registered_groups)
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from llm_engineering.application.likeness.passages import training_passages, windows
 from llm_engineering.application.likeness.scorer import TrainingPassage
 from llm_engineering.application.preprocessing.cleaning_data_handlers import CleaningHandlerFactory
+from llm_engineering.application.preprocessing.hygiene import TextHygiene
 from llm_engineering.domain.documents import ArticleDocument, PostDocument
 from llm_engineering.domain.types import DataCategory
 
@@ -36,8 +37,10 @@ class CorpusDocument(BaseModel):
 
 
 def store_documents() -> list[CorpusDocument]:
-    """Every author's cleaned articles and posts in the data warehouse, in a stable order."""
+    """Every author's cleaned articles and posts in the data warehouse, in a stable order, with the same
+    hygiene as the feature pipeline (chrome out, personal data masked): the texts the twin learns from."""
     documents = []
+    hygiene = TextHygiene()
     for category, document_class in _PROSE_CLASSES:
         handler = CleaningHandlerFactory.create_handler(category)
         for document in document_class.bulk_find():
@@ -45,7 +48,7 @@ def store_documents() -> list[CorpusDocument]:
                 CorpusDocument(
                     id=str(document.id),
                     author=document.author_full_name,
-                    text=handler.clean_content(document.content),
+                    text=hygiene.prose(handler.clean_content(document.content)),
                 )
             )
     return sorted(documents, key=lambda document: (document.author, document.id))

@@ -1,0 +1,1 @@
+"""Remote ZenML stacks from YAML recipes (configs/stacks/): load, validate, register; see docs/stacks.md."""
