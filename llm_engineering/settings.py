@@ -7,8 +7,9 @@ store is embedded under `.data/` in the project: a litemongo warehouse and Qdran
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from loguru import logger
 from pydantic import SecretStr
@@ -16,7 +17,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = PROJECT_ROOT / ".data"
-ZENML_SECRET_NAME = "settings"
 
 
 class Settings(BaseSettings):
@@ -138,11 +138,17 @@ class Settings(BaseSettings):
         return values
 
 
-def _load_from_zenml_secret(secret_name: str) -> dict[str, Any]:
-    from zenml.client import Client  # local import: ZenML is heavy and may talk to a server
+# Reads a named secret's values. The orchestration layer registers one (steps/settings_secret.py reads ZenML
+# secrets), so this module needs no orchestrator.
+SecretReader = Callable[[str], dict[str, str]]
+_secret_reader: SecretReader | None = None
 
-    secret = Client().get_secret(secret_name)
-    return {key: value for key, value in secret.secret_values.items()}
+
+def read_secrets_with(reader: SecretReader) -> None:
+    """Register what reads the secret `SETTINGS_FROM_ZENML_SECRET` names; settings are read again."""
+    global _secret_reader
+    _secret_reader = reader
+    get_settings.cache_clear()
 
 
 @functools.cache
@@ -157,21 +163,12 @@ def get_settings() -> Settings:
     secret_name = os.environ.get("SETTINGS_FROM_ZENML_SECRET")
     if not secret_name:
         return Settings()
-    secret_values = _load_from_zenml_secret(secret_name)
+    if _secret_reader is None:
+        raise RuntimeError(
+            f"SETTINGS_FROM_ZENML_SECRET={secret_name} is set, but nothing in this process reads ZenML secrets: "
+            "run through the CLI (`python -m tools.run ...`) or a pipeline step, or unset it."
+        )
+    secret_values = _secret_reader(secret_name)
     overrides = {k: v for k, v in secret_values.items() if k not in os.environ}
     logger.info(f"Settings loaded from ZenML secret '{secret_name}' ({len(overrides)} values).")
     return Settings(**overrides)
-
-
-def export_settings_to_zenml_secret(secret_name: str = ZENML_SECRET_NAME) -> int:
-    """Create or update a ZenML secret holding every set value. Returns how many values were stored."""
-    from zenml.client import Client
-    from zenml.exceptions import EntityExistsError
-
-    values = get_settings().to_secret_values()
-    client = Client()
-    try:
-        client.create_secret(name=secret_name, values=values)
-    except EntityExistsError:
-        client.update_secret(name_id_or_prefix=secret_name, add_or_update_values=values)
-    return len(values)

@@ -9,18 +9,21 @@ from steps.evaluating import (
     save_and_promote,
     score_author_likeness,
 )
+from steps.registry import twin_model
 
 
 # No step caching: the model folder's content and the judge endpoint can change between runs under the same
-# parameters (the judge's answers are cached by the LLM client instead).
-@pipeline(enable_cache=False)
+# parameters (the judge's answers are cached by the LLM client instead). The run works on one version of the
+# `llm_twin` model: the one the config's `model: version:` names (the CLI's --model-version), or a new one
+# for a folder outside the registry (`model_dir`).
+@pipeline(enable_cache=False, model=twin_model())
 def evaluating(
     dataset: str, model_dir: str | None = None, max_samples: int = 20, author_full_name: str | None = None
 ) -> None:
     """Answer the test split's instructions with the twin and its base model, score the answers with an LLM
     judge (its style reference: excerpts of the author's writing) and judge-free metrics (author likeness,
-    eval loss, similarity), save the results next to the model, record the means on its `llm_twin` version
-    and promote it when it beats its base model and production."""
+    eval loss, similarity), save the results next to the model, record the means on the run's `llm_twin`
+    version and promote it when it beats its base model and production."""
     test_set = load_test_set(dataset, max_samples)
     answers = generate_answers(test_set, model_dir)
     style_references = retrieve_style_excerpts(test_set, author_full_name)

@@ -6,8 +6,8 @@ from steps.generate_datasets import create_prompts, curate, generate, query_feat
 # No step caching: the feature store changes between runs; the LLM answers have their own cache.
 @pipeline(enable_cache=False)
 def generate_datasets(
+    dataset_type: str,  # no default: each dataset task names its type (tools/commands/datasets.py)
     author_full_names: list[str] | None = None,
-    dataset_type: str = "instruction",
     test_split_size: float = 0.1,
     push_to_huggingface: bool = False,
     dataset_id: str | None = None,

@@ -1,9 +1,9 @@
 from typing import Any
 
-from zenml import Model, pipeline
+from zenml import pipeline
 
-from llm_engineering.model import TWIN_MODEL_NAME
 from pipelines.docker_settings import gpu_step_options
+from steps.registry import twin_model
 from steps.training import (
     load_training_datasets,
     prepare_training_job,
@@ -18,16 +18,10 @@ from steps.training.failure import discard_model_version
 DEFAULT_INSTRUCT_DATASET = ".data/datasets/instruction"
 DEFAULT_PREFERENCE_DATASET = ".data/datasets/preference"
 
-TWIN_MODEL = Model(
-    name=TWIN_MODEL_NAME,
-    description="The LLM Twin: a small open model fine-tuned (SFT then DPO, LoRA) to write like its author.",
-    tags=["llm-twin", "lora", "sft", "dpo"],
-)
-
 
 # No step caching: a run trains; every run is a new `llm_twin` model version (ZenML Model Control Plane),
 # deleted again when the run fails.
-@pipeline(enable_cache=False, model=TWIN_MODEL, on_failure=discard_model_version)
+@pipeline(enable_cache=False, model=twin_model(), on_failure=discard_model_version)
 def training(
     instruct_dataset: str = DEFAULT_INSTRUCT_DATASET,
     preference_dataset: str = DEFAULT_PREFERENCE_DATASET,

@@ -19,8 +19,11 @@ os.environ.setdefault("COMET_ERROR_TRACKING_ENABLE", "false")
 os.environ.setdefault("OPIK_SENTRY_ENABLE", "false")
 
 from llm_engineering.settings import PROJECT_ROOT  # noqa: E402
+from steps.settings_secret import read_settings_from_zenml_secrets  # noqa: E402
 from tools.output import quiet_pipeline_console  # noqa: E402
 from tools.pipeline_config import ConfigError, check_config, load_config, resolve_config_path  # noqa: E402
+
+read_settings_from_zenml_secrets()  # SETTINGS_FROM_ZENML_SECRET works for every command
 
 
 def fail(message: str) -> None:
@@ -29,18 +32,25 @@ def fail(message: str) -> None:
 
 
 def run_pipeline(
-    pipeline: Any, config: str, run_name_prefix: str, cache: bool, parameters: dict[str, Any] | None = None
+    pipeline: Any,
+    config: str,
+    run_name_prefix: str,
+    cache: bool,
+    parameters: dict[str, Any] | None = None,
+    model: dict[str, Any] | None = None,
 ) -> Any:
     """Check the YAML, run the pipeline with it, and return the finished run.
 
     `parameters` replace the YAML's own (ZenML refuses a parameter given both in the file and in code, so
-    the merged config is written to a temporary file).
+    the merged config is written to a temporary file); `model` replaces its `model:` block (the ZenML model
+    version the run works on).
     """
+    merged = bool(parameters or model)
     try:
         config_path = resolve_config_path(config)
-        check_config(config_path, pipeline)
-        if parameters:
-            config_path = with_parameters(config_path, parameters)
+        check_config(config_path, pipeline, given=set(parameters or {}))
+        if merged:
+            config_path = with_parameters(config_path, parameters or {}, model)
             check_config(config_path, pipeline)
     except ConfigError as error:
         fail(str(error))
@@ -60,17 +70,21 @@ def run_pipeline(
             f"pipeline '{pipeline.name}' failed: {error}" + "".join(failed_step_reasons(options["run_name"]))
         )
     finally:
-        if parameters:
+        if merged:
             config_path.unlink(missing_ok=True)  # the merged temporary config
 
 
-def with_parameters(config_path: Path, parameters: dict[str, Any]) -> Path:
+def with_parameters(
+    config_path: Path, parameters: dict[str, Any], model: dict[str, Any] | None = None
+) -> Path:
     import tempfile
 
     import yaml
 
     data = load_config(config_path)
     data["parameters"] = {**(data.get("parameters") or {}), **parameters}
+    if model is not None:
+        data["model"] = model
     with tempfile.NamedTemporaryFile(
         "w", suffix=f"_{config_path.name}", delete=False, encoding="utf-8"
     ) as file:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from llm_engineering.domain.exceptions import InvalidInput
 from llm_engineering.settings import PROJECT_ROOT
 
 # Top-level keys ZenML accepts in a pipeline run config (the ones this project uses or documents).
@@ -34,7 +36,7 @@ ZENML_RUN_CONFIG_KEYS = {
 }
 
 
-class ConfigError(ValueError):
+class ConfigError(InvalidInput):
     """The YAML config is unreadable or does not match the pipeline."""
 
 
@@ -65,8 +67,9 @@ def load_config(path: Path) -> dict[str, Any]:
     return data
 
 
-def check_config(path: Path, pipeline: Any) -> dict[str, Any]:
-    """Load `path` and check it against the pipeline's signature; returns the parsed config."""
+def check_config(path: Path, pipeline: Any, given: Collection[str] = ()) -> dict[str, Any]:
+    """Load `path` and check it against the pipeline's signature; returns the parsed config. `given`: the
+    parameters the command supplies itself (they need not be in the file)."""
     data = load_config(path)
     unknown_keys = sorted(set(data) - ZENML_RUN_CONFIG_KEYS)
     if unknown_keys:
@@ -88,7 +91,7 @@ def check_config(path: Path, pipeline: Any) -> dict[str, Any]:
     missing = sorted(
         name
         for name, parameter in signature.parameters.items()
-        if parameter.default is inspect.Parameter.empty and name not in parameters
+        if parameter.default is inspect.Parameter.empty and name not in parameters and name not in given
     )
     if missing:
         raise ConfigError(f"{path}: missing parameter(s) {missing} for pipeline '{pipeline.name}'.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from llm_engineering.domain.exceptions import LLMTwinError
 from llm_engineering.infrastructure.db.mongo import get_database
 from llm_engineering.infrastructure.db.qdrant import get_qdrant_client, is_local_mode
 from llm_engineering.settings import DEFAULT_DATA_DIR, get_settings
@@ -20,7 +21,7 @@ DEFAULT_WAREHOUSE_DIR = DEFAULT_DATA_DIR / "warehouse"
 DEFAULT_QDRANT_DIR = DEFAULT_DATA_DIR / "qdrant"
 
 
-class MigrationError(RuntimeError):
+class MigrationError(LLMTwinError, RuntimeError):
     """A copy that cannot start or go on; the message says what to change."""
 
 

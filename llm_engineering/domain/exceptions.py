@@ -1,12 +1,18 @@
 """Errors the system raises on purpose, each with a message that says what went wrong and how to fix it."""
 
-from llm_engineering.infrastructure.errors import DatabaseConnectionError, ImproperlyConfigured, LLMTwinError
+from llm_engineering.infrastructure.errors import (
+    DatabaseConnectionError,
+    ImproperlyConfigured,
+    InvalidInput,
+    LLMTwinError,
+)
 
 __all__ = [
     "CrawlError",
     "DatabaseConnectionError",
     "DocumentNotFoundError",
     "ImproperlyConfigured",
+    "InvalidInput",
     "LLMTwinError",
     "UnsupportedLinkError",
 ]

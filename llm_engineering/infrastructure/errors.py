@@ -6,6 +6,10 @@ class LLMTwinError(Exception):
     """Base class of the project's own errors."""
 
 
+class InvalidInput(LLMTwinError, ValueError):
+    """What the caller gave is wrong (a query, a file, a config); the message says how to fix it."""
+
+
 class ImproperlyConfigured(LLMTwinError):
     """A setting is missing or wrong."""
 

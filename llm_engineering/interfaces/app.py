@@ -17,8 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from llm_engineering.domain.exceptions import DatabaseConnectionError, ImproperlyConfigured
 from llm_engineering.interfaces.body_limit import BodySizeLimit
+from llm_engineering.interfaces.errors import add_error_statuses
 from llm_engineering.interfaces.schemas import (
     RagRequest,
     RagResponse,
@@ -29,6 +29,7 @@ from llm_engineering.interfaces.schemas import (
 from llm_engineering.interfaces.service import RagService
 from llm_engineering.interfaces.tracing import traced
 from llm_engineering.model.inference.generators import GenerationUnavailable
+from llm_engineering.model.inference.resolution import GeneratorChoice
 from llm_engineering.settings import get_settings
 
 MAX_ECHOED_CHARS = 100  # a validation error quotes at most this much of a rejected value
@@ -49,8 +50,13 @@ def _sse(event: str, data: Any) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
 
-def create_app(service: RagService | None = None, on_shutdown: Callable[[], None] | None = None) -> FastAPI:
-    """The app; `on_shutdown` runs when the server stops gracefully (e.g. to release a store note)."""
+def create_app(
+    service: RagService | None = None,
+    on_shutdown: Callable[[], None] | None = None,
+    choice: GeneratorChoice | None = None,
+) -> FastAPI:
+    """The app; `choice` is the twin's model (default: by the settings), `on_shutdown` runs when the server
+    stops gracefully (e.g. to release a store note)."""
     settings = get_settings()
 
     @asynccontextmanager
@@ -65,7 +71,7 @@ def create_app(service: RagService | None = None, on_shutdown: Callable[[], None
 
     def get_service() -> RagService:
         if app.state.service is None:
-            app.state.service = RagService()
+            app.state.service = RagService(choice=choice)
         return app.state.service
 
     def require_token(authorization: str | None = Header(None)) -> None:
@@ -79,37 +85,26 @@ def create_app(service: RagService | None = None, on_shutdown: Callable[[], None
                 headers={"WWW-Authenticate": "Bearer"},
             )
 
-    async def retrieve_or_fail(svc: RagService, request: RetrieveRequest) -> Any:
-        try:
-            return await run_in_threadpool(svc.retrieve, request)
-        except ValueError as error:
-            raise HTTPException(status_code=422, detail=str(error)) from error
-        except (DatabaseConnectionError, ImproperlyConfigured) as error:
-            raise HTTPException(status_code=503, detail=f"Retrieval is unavailable: {error}") from error
-
     @app.get("/health")
     async def health() -> dict[str, Any]:
         return await run_in_threadpool(get_service().health)
 
     @app.post("/retrieve", response_model=RetrieveResponse, dependencies=[Depends(require_token)])
     async def retrieve(request: RetrieveRequest) -> RetrieveResponse:
-        result = await retrieve_or_fail(get_service(), request)
+        result = await run_in_threadpool(get_service().retrieve, request)
         return RetrieveResponse(results=result.chunks)
 
     async def rag_untraced(request: RagRequest) -> Any:
         svc = get_service()
-        result = await retrieve_or_fail(svc, request)
+        result = await run_in_threadpool(svc.retrieve, request)
         prompt = svc.prompt(request, result)
         sources = sources_of(result.chunks)
-        try:
-            if not request.stream:
-                answer = await run_in_threadpool(svc.generate, prompt)
-                return RagResponse(answer=answer, sources=sources)
-            # The first piece is awaited before the response starts, so an unreachable model is a 503.
-            pieces = await run_in_threadpool(svc.stream, prompt)
-            first = await run_in_threadpool(next, pieces, None)
-        except GenerationUnavailable as error:
-            raise HTTPException(status_code=503, detail=f"The twin's LLM is unavailable: {error}") from error
+        if not request.stream:
+            answer = await run_in_threadpool(svc.generate, prompt)
+            return RagResponse(answer=answer, sources=sources)
+        # The first piece is awaited before the response starts, so an unreachable model is a 503.
+        pieces = await run_in_threadpool(svc.stream, prompt)
+        first = await run_in_threadpool(next, pieces, None)
 
         def events() -> Iterator[bytes]:
             if first is not None:
@@ -141,9 +136,6 @@ def create_app(service: RagService | None = None, on_shutdown: Callable[[], None
         ]
         return JSONResponse(status_code=422, content={"detail": jsonable_encoder(details)})
 
-    @app.exception_handler(GenerationUnavailable)
-    async def generation_unavailable(_: Any, error: GenerationUnavailable) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": f"The twin's LLM is unavailable: {error}"})
-
+    add_error_statuses(app)  # project errors -> status codes, by the table in interfaces/errors.py
     app.add_middleware(BodySizeLimit, max_bytes=settings.INFERENCE_MAX_BODY_BYTES)
     return app

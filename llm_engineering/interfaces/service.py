@@ -50,6 +50,8 @@ class RagService:
         return {
             "status": "ok",
             "generator": {"kind": self.choice.kind, "description": self.choice.description},
+            # The registered llm_twin version served (name, number, stage, folders), or null.
+            "model_version": version.model_dump() if (version := self.choice.model_version) else None,
             "prompt_version": PROMPT_VERSION,
             "collections": [cls.get_collection_name() for cls in searchable_collections()],
             "reranker": {

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from loguru import logger
 from pydantic import BaseModel
 
+from llm_engineering.infrastructure.errors import InvalidInput
 from llm_engineering.model.chat_template import END_OF_TURN, apply_chat_template
 from llm_engineering.model.packaged_model import PACKAGED_MODEL_ID, packaged_model_dir
 
@@ -26,7 +27,7 @@ class ModelInfo(BaseModel):
     device: str
 
 
-class ModelLoadError(ValueError):
+class ModelLoadError(InvalidInput):
     """The path is not a model, an adapter or a training output folder."""
 
 

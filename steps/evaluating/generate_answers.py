@@ -8,6 +8,7 @@ from llm_engineering.model.evaluation.answering import answer_with_model_and_bas
 from llm_engineering.model.evaluation.generation import GenerationConfig
 from llm_engineering.model.evaluation.results import GeneratedAnswers
 from llm_engineering.model.evaluation.samples import EvaluationSet
+from steps.registry import version_by_id
 
 
 @step
@@ -21,11 +22,13 @@ def generate_answers(
     num_threads: int | None = None,
 ) -> Annotated[GeneratedAnswers, "answers"]:
     """Greedy answers of the evaluated model and of its base model, and both models' loss on the reference
-    answers. `base_model` overrides the base (needed for a merged model, which does not name its base)."""
+    answers. The model is `model_dir` when given (a folder outside the registry), else the folder that the
+    run's model version names. `base_model` overrides the base (needed for a merged model, which does not
+    name its base)."""
     if not model_dir:
-        raise ValueError(
-            "No model to evaluate: pass --model-dir (a training output, adapter or merged model folder)."
-        )
+        version = version_by_id(get_step_context().model.id)
+        model_dir = version.folder_for_evaluation()
+        logger.info(f"Evaluating {version.label}: {model_dir}")
     started = time.perf_counter()
     answers = answer_with_model_and_base(
         test_set,

@@ -5,6 +5,7 @@ from zenml import get_step_context, log_metadata, step
 
 from llm_engineering.model.finetuning.job import TrainingDataset, TrainingJob
 from llm_engineering.model.finetuning.metrics import TrainingMetrics
+from llm_engineering.model.registry import ADAPTER_KEY, MERGED_KEY
 
 
 @step
@@ -46,7 +47,11 @@ def version_metadata(instruct: TrainingDataset, preference: TrainingDataset, job
         "dpo_reward_margin": dpo.reward_margin if dpo else None,
         "dpo_eval_loss": dpo.eval_loss if dpo else None,
         "dpo_train_samples": dpo.train_samples if dpo else None,
-        "adapter_dir": adapter_dir,
+        # What evaluation and inference load from this version (llm_engineering.model.registry.TwinVersion).
+        ADAPTER_KEY: adapter_dir,
+        MERGED_KEY: str(Path(job.output_dir) / metrics.merged_model_dir)
+        if metrics.merged_model_dir
+        else None,
         "output_dir": str(job.output_dir),
         "training_seconds": round(metrics.total_seconds, 1),
         "report_to": metrics.report_to,

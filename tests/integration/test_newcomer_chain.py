@@ -123,8 +123,8 @@ def test_from_the_sample_writing_to_a_served_twin(
             "evaluate",
             "--config",
             "configs/evaluating_smoke.yaml",
-            "--model-dir",
-            str(output_dir),
+            "--model-version",
+            str(version_number),
             "--dataset",
             str(datasets_dir / "instruction"),
         )
@@ -134,9 +134,11 @@ def test_from_the_sample_writing_to_a_served_twin(
         from fastapi.testclient import TestClient
 
         from llm_engineering.interfaces.app import create_app
+        from tools.twin_model import serving_choice
 
         get_settings.cache_clear()
-        with TestClient(create_app()) as client:
+        choice = serving_choice(None, None)  # what `serve` picks by default: production, else the newest
+        with TestClient(create_app(choice=choice)) as client:
             health = client.get("/health").json()
             assert f"llm_twin version {version_number}" in health["generator"]["description"]
             response = client.post("/rag", json={"query": "How should I chunk text for RAG?", "k": 4})

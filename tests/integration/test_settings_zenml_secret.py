@@ -4,7 +4,8 @@ import uuid
 
 import pytest
 
-from llm_engineering.settings import export_settings_to_zenml_secret, get_settings
+from llm_engineering.settings import get_settings
+from steps.settings_secret import export_settings_to_zenml_secret
 
 
 def test_settings_export_to_and_load_from_a_zenml_secret(monkeypatch: pytest.MonkeyPatch) -> None:

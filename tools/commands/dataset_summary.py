@@ -25,7 +25,7 @@ def dry_run_prompts(data: dict[str, Any], show: int) -> None:
     parameters = data.get("parameters") or {}
     step_parameters = ((data.get("steps") or {}).get("create_prompts") or {}).get("parameters") or {}
     try:
-        kind = DatasetType(parameters.get("dataset_type", "instruction"))
+        kind = DatasetType(parameters["dataset_type"])  # decided by the command (--dataset-type)
         documents = fetch_cleaned_documents(parameters.get("author_full_names"))
         extracts, too_short = make_extracts(
             documents.documents,

@@ -78,7 +78,12 @@ def curate_dataset(
 
 @commands.command("generate-datasets")
 def generate_datasets(
-    config: str = typer.Option(..., help="YAML with parameters: author_full_names, dataset_type, ..."),
+    config: str = typer.Option(..., help="YAML with parameters: author_full_names, test_split_size, ..."),
+    dataset_type: str | None = typer.Option(
+        None,
+        help="instruction or preference (each poe task sets its own); a config naming the other type is "
+        "refused [default: the config's dataset_type].",
+    ),
     output_dir: Path | None = typer.Option(
         None, help="Where to save the DatasetDict (default: .data/datasets/<type>)."
     ),
@@ -103,6 +108,8 @@ def generate_datasets(
         data = load_config(resolve_config_path(config))
     except ConfigError as error:
         fail(str(error))
+    kind = decide_dataset_type(dataset_type, data, config)
+    data["parameters"] = {**(data.get("parameters") or {}), "dataset_type": kind.value}
     if dry_run:
         dry_run_prompts(data, show_prompts)
         return
@@ -111,9 +118,37 @@ def generate_datasets(
     from pipelines.generate_datasets import generate_datasets as pipeline
     from tools.cli_support import run_pipeline
 
-    parameters: dict = {"use_cache": cache, "retry_failed": retry_failed}
+    parameters: dict = {"dataset_type": kind.value, "use_cache": cache, "retry_failed": retry_failed}
     if output_dir is not None:
         parameters["output_dir"] = str(output_dir.expanduser().resolve())
-    dataset_type = (data.get("parameters") or {}).get("dataset_type", "instruction")
-    run = run_pipeline(pipeline, config, f"generate_{dataset_type}_datasets", False, parameters)
+    run = run_pipeline(pipeline, config, f"generate_{kind.value}_datasets", False, parameters)
     print_generation_summary(run)
+
+
+# The poe task that makes each dataset type.
+DATASET_TASKS = {
+    "instruction": "run-generate-instruct-datasets-pipeline",
+    "preference": "run-generate-preference-datasets-pipeline",
+}
+
+
+def decide_dataset_type(option: str | None, data: dict, config: str):  # noqa: ANN201 - a DatasetType
+    """The task's type (`--dataset-type`), else the config's; a config naming the other type is an error."""
+    from llm_engineering.domain.dataset import DatasetType
+
+    known = ", ".join(DATASET_TASKS)
+    named = (data.get("parameters") or {}).get("dataset_type")
+    for value, where in ((option, "--dataset-type"), (named, f"{config}: dataset_type")):
+        if value is not None and value not in DATASET_TASKS:
+            fail(f"{where} is {value!r}; it must be one of: {known}.")
+    if option is None and named is None:
+        fail(
+            f"{config} names no dataset_type: run `poetry poe {DATASET_TASKS['instruction']}` or "
+            f"`poetry poe {DATASET_TASKS['preference']}`, or pass --dataset-type ({known})."
+        )
+    if option is not None and named is not None and named != option:
+        fail(
+            f"{config} names dataset_type: {named}, but this task makes {option} datasets. Run "
+            f"`poetry poe {DATASET_TASKS[named]}` for {named} datasets, or remove dataset_type from the config."
+        )
+    return DatasetType(option or named)

@@ -14,8 +14,15 @@ DEFAULT_EVALUATING_CONFIG = "configs/evaluating.yaml"
 @commands.command()
 def evaluate(
     config: str = typer.Option(DEFAULT_EVALUATING_CONFIG, help="YAML with parameters: dataset, max_samples."),
-    model_dir: Path = typer.Option(
-        ..., help="A training output folder (its final adapter), an adapter folder or a merged model."
+    model_version: str | None = typer.Option(
+        None,
+        help="The llm_twin version to evaluate: a number, `latest` or a stage such as `production` "
+        "[default: the config's `model: version:`, else latest; not with --model-dir].",
+    ),
+    model_dir: Path | None = typer.Option(
+        None,
+        help="A model folder outside the registry (training output, adapter or merged model); its scores "
+        "go to a new llm_twin version.",
     ),
     dataset: str | None = typer.Option(
         None, help="Instruction dataset (saved folder, handbook JSON file or Hub id) [default: the config's]."
@@ -30,19 +37,28 @@ def evaluate(
     from zenml.client import Client
 
     from pipelines.evaluating import evaluating
+    from tools.twin_model import model_folder, registered_version
 
-    if not model_dir.expanduser().is_dir():
-        fail(
-            f"--model-dir {model_dir} is not a folder; give a training output, adapter or merged model folder."
-        )
-    parameters: dict = {"model_dir": str(model_dir.expanduser().resolve())}
+    parameters: dict = {}
+    name, configured_version = model_block_of(config)
+    model: dict = {"name": name}
+    if model_dir is not None:
+        if model_version is not None:
+            fail("give either --model-version (a registered version) or --model-dir (a folder), not both.")
+        parameters["model_dir"] = model_folder(model_dir)
+        typer.echo(f"Evaluating {parameters['model_dir']} (its scores go to a new {model['name']} version)")
+    else:
+        version = registered_version(model_version or configured_version or "latest", name)
+        model["version"] = version.number
+        typer.echo(f"Evaluating {version.label}: {version.folder_for_evaluation()}")
     if author:
         parameters["author_full_name"] = author
     if dataset:
         local = Path(dataset).expanduser()
         parameters["dataset"] = str(local.resolve()) if local.exists() else dataset
     check_dataset(config, parameters.get("dataset"))
-    run = Client().get_pipeline_run(run_pipeline(evaluating, config, "evaluating", False, parameters).id)
+    run = run_pipeline(evaluating, config, "evaluating", False, parameters, model)
+    run = Client().get_pipeline_run(run.id)
     step = run.steps["save_and_promote"]
     summary, decision = step.outputs["evaluation_summary"][0].load(), step.outputs["promotion"][0].load()
     typer.echo(f"Results: {summary.results_dir}")
@@ -62,7 +78,7 @@ def evaluate(
             "Author likeness: not measured (name the twin's author with --author or author_full_name)."
         )
     verdict = "promoted to production" if decision.promote else "not promoted"
-    typer.echo(f"llm_twin version {decision.model_version}: {verdict} ({decision.reason})")
+    typer.echo(f"{model['name']} version {decision.model_version}: {verdict} ({decision.reason})")
     typer.echo(summary.cli_line())
 
 
@@ -77,3 +93,20 @@ def check_dataset(config: str, dataset: str | None) -> None:
             resolve_dataset_source(dataset, "instruct")
     except (ConfigError, FileNotFoundError) as error:
         fail(str(error))
+
+
+def model_block_of(config: str) -> tuple[str, str | None]:
+    """The registry model and version the config's `model:` block names (llm_twin and none by default)."""
+    from llm_engineering.model import TWIN_MODEL_NAME
+    from tools.pipeline_config import ConfigError, load_config, resolve_config_path
+
+    try:
+        block = load_config(resolve_config_path(config)).get("model") or {}
+    except ConfigError as error:
+        fail(str(error))
+    if not isinstance(block, dict):
+        fail(
+            f"{config}: `model:` must be a mapping such as `{{name: {TWIN_MODEL_NAME}, version: production}}`."
+        )
+    version = block.get("version")
+    return str(block.get("name") or TWIN_MODEL_NAME), None if version is None else str(version)

@@ -18,17 +18,29 @@ DEFAULT_QUESTIONS = "benchmarks/retrieval_questions.json"
 def serve(
     host: str | None = typer.Option(None, help="Interface to bind [default: INFERENCE_API_HOST]."),
     port: int | None = typer.Option(None, help="Port [default: INFERENCE_API_PORT]."),
+    model_version: str | None = typer.Option(
+        None,
+        help="The llm_twin version to serve: a number, `latest` or a stage such as `production` [default: "
+        "INFERENCE_LLM_BASE_URL or INFERENCE_LLM_MODEL_PATH when set, else production, else the newest].",
+    ),
+    model_dir: Path | None = typer.Option(None, help="A model folder outside the registry to serve."),
 ) -> None:
     """Start the RAG inference service (FastAPI on uvicorn)."""
     import uvicorn
 
-    from llm_engineering.domain.exceptions import DatabaseConnectionError
+    from llm_engineering.domain.exceptions import DatabaseConnectionError, LLMTwinError
     from llm_engineering.infrastructure.db.qdrant import get_qdrant_client, is_local_mode
     from llm_engineering.infrastructure.db.qdrant_holder import clear_holder, write_holder
     from llm_engineering.interfaces.app import create_app
     from llm_engineering.settings import get_settings
+    from tools.twin_model import serving_choice
 
     settings = get_settings()
+    try:
+        choice = serving_choice(model_version, model_dir)
+    except LLMTwinError as error:
+        fail(str(error))
+    typer.echo(f"The twin: {choice.description}")
     host = host or settings.INFERENCE_API_HOST
     port = port or settings.INFERENCE_API_PORT
     if host not in {"127.0.0.1", "localhost", "::1"} and settings.INFERENCE_API_TOKEN is None:
@@ -49,7 +61,7 @@ def serve(
     # uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown, so the note goes at app shutdown.
     release = (lambda: clear_holder(local_store)) if local_store is not None else None
     try:
-        uvicorn.run(create_app(on_shutdown=release), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(on_shutdown=release, choice=choice), host=host, port=port, log_level="info")
     finally:
         if release is not None:
             release()

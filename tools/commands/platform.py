@@ -21,7 +21,7 @@ commands.add_typer(infra_app, name="infra")
 @commands.command("export-settings")
 def export_settings(secret_name: str = typer.Option("settings", help="Name of the ZenML secret.")) -> None:
     """Store the current settings (env and .env) in a ZenML secret."""
-    from llm_engineering.settings import export_settings_to_zenml_secret
+    from steps.settings_secret import export_settings_to_zenml_secret
 
     count = export_settings_to_zenml_secret(secret_name)
     typer.echo(
@@ -39,11 +39,25 @@ def _zenml(*args: str) -> int:
 @zenml_server_app.command("up")
 def zenml_server_up(port: int = typer.Option(8237, help="Port of the local dashboard.")) -> None:
     """Start the local ZenML server (dashboard on 127.0.0.1:<port>); later runs are recorded there."""
+    from tools.zenml_server import LOCAL_USER, finish_dashboard_onboarding, runs_url
+
     code = _zenml("login", "--local", "--port", str(port))
     if code:
         fail("could not start the local ZenML server (see the messages above).")
+    try:
+        user = finish_dashboard_onboarding()
+    except Exception as error:  # the server runs; only its first-visit survey stays (said, not fatal)
+        typer.secho(
+            f"Warning: the dashboard may ask for account details first ({type(error).__name__}: {error}).",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
+        user = LOCAL_USER
     typer.echo(
-        f"ZenML dashboard: http://127.0.0.1:{port}  (stop it with `poetry poe local-zenml-server-down`)"
+        f"ZenML dashboard: {runs_url(port)} (the pipeline runs)\n"
+        f"Log in: not needed, the local server has no authentication and acts as user '{user}' (if a login "
+        f"form shows, user '{LOCAL_USER}' with an empty password).\n"
+        "Stop it with `poetry poe local-zenml-server-down`."
     )
 
 

@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from llm_engineering.domain.exceptions import InvalidInput
+
 # The component types a recipe may hold (ZenML's StackComponentType values).
 COMPONENT_TYPES = (
     "orchestrator",
@@ -38,7 +40,7 @@ _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
-class RecipeError(ValueError):
+class RecipeError(InvalidInput):
     """A recipe that cannot be used; the message says what is wrong and how to fix it."""
 
 

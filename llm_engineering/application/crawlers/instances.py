@@ -11,10 +11,10 @@ from contextlib import contextmanager
 from loguru import logger
 
 from llm_engineering.application.crawlers.base import BaseCrawler
-from llm_engineering.domain.exceptions import CrawlError
+from llm_engineering.domain.exceptions import CrawlError, LLMTwinError
 
 
-class CrawlerUnavailable(Exception):  # noqa: N818 - it names a state, like the errors of the standard library
+class CrawlerUnavailable(LLMTwinError):  # noqa: N818 - it names a state, like the errors of the standard library
     """A crawler could not be built (missing settings, no browser): its links fail, not the run."""
 
 

@@ -20,13 +20,14 @@ from tenacity import (
 from tenacity.wait import wait_base
 
 from llm_engineering.application.crawlers.base import CrawlResult
+from llm_engineering.domain.exceptions import LLMTwinError
 
 BACKOFF_BASE_S = 1.0
 BACKOFF_MAX_S = 60.0
 RETRY_AFTER_MAX_S = 60.0  # a server asking for a longer wait than this gets this
 
 
-class TransientFailure(Exception):
+class TransientFailure(LLMTwinError):
     """A failed attempt worth another: carries its result and the wait the server asked for, if any."""
 
     def __init__(self, result: CrawlResult, retry_after_s: float | None = None) -> None:

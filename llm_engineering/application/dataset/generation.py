@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from llm_engineering.application.dataset.prompting import RESPONSE_MODELS, GenerationPrompt
 from llm_engineering.application.dataset.responses import InstructionAnswerPairs, PreferenceTriples
 from llm_engineering.domain.dataset import DatasetType, InstructDatasetSample, PreferenceDatasetSample
+from llm_engineering.domain.exceptions import LLMTwinError
 from llm_engineering.infrastructure.llm import LLMClient
 
 Sample = InstructDatasetSample | PreferenceDatasetSample
@@ -35,7 +36,7 @@ class GenerationReport(BaseModel):
     usage: dict
 
 
-class AllPromptsFailed(RuntimeError):
+class AllPromptsFailed(LLMTwinError, RuntimeError):
     """Not one prompt got a valid answer: nothing to make a dataset from."""
 
 
@@ -97,6 +98,7 @@ def generate_samples(
         use_cache=use_cache,
         retry_failed=retry_failed,
         progress=f"generating {dataset_type.value} samples",
+        cache_scope=f"dataset_type={dataset_type.value}",  # an answer never serves the other dataset type
     )
     samples: list[Sample] = []
     errors = []

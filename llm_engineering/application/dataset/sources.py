@@ -9,11 +9,12 @@ from pydantic import BaseModel
 
 from llm_engineering.application.preprocessing.warehouse_query import warehouse_author_names
 from llm_engineering.domain.cleaned_documents import CLEANED_DOCUMENT_CLASSES
+from llm_engineering.domain.exceptions import InvalidInput
 
 FEATURE_PIPELINE_COMMAND = "poetry poe run-feature-engineering-pipeline"
 
 
-class NoCleanedDocuments(ValueError):
+class NoCleanedDocuments(InvalidInput):
     """An author has nothing in the feature store to make a dataset from."""
 
 

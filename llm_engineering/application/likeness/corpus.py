@@ -15,6 +15,7 @@ from llm_engineering.application.likeness.scorer import TrainingPassage
 from llm_engineering.application.preprocessing.cleaning_data_handlers import CleaningHandlerFactory
 from llm_engineering.application.preprocessing.hygiene import TextHygiene
 from llm_engineering.domain.documents import ArticleDocument, PostDocument
+from llm_engineering.domain.exceptions import InvalidInput
 from llm_engineering.domain.types import DataCategory
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -26,7 +27,7 @@ MIN_LLM_ANSWER_WORDS = 15
 _PROSE_CLASSES = ((DataCategory.ARTICLES, ArticleDocument), (DataCategory.POSTS, PostDocument))
 
 
-class UnknownAuthor(ValueError):
+class UnknownAuthor(InvalidInput):
     """The author has no writing in the data warehouse."""
 
 

@@ -9,8 +9,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from llm_engineering.domain.exceptions import InvalidInput
 
-class MalformedLine(ValueError):
+
+class MalformedLine(InvalidInput):
     """A line of the input file is not a JSON object with an id and a text."""
 
 

@@ -14,13 +14,14 @@ from llm_engineering.application.rag.query_expansion import expand_query
 from llm_engineering.application.rag.reranking import rerank
 from llm_engineering.application.rag.search import encode_queries, fuse_ranked_lists, search
 from llm_engineering.application.rag.self_query import extract_author, known_authors, match_author
+from llm_engineering.domain.exceptions import InvalidInput
 from llm_engineering.domain.retrieval import RetrievedChunk
 
 MAX_K = 50
 _AUTO: Any = object()
 
 
-class UnknownAuthor(ValueError):
+class UnknownAuthor(InvalidInput):
     """The author asked for is not in the data warehouse."""
 
 
@@ -90,9 +91,9 @@ class ContextRetriever:
     ) -> RetrievalResult:
         query = query.strip() if isinstance(query, str) else ""
         if not query:
-            raise ValueError("The query is empty: pass the question to search for.")
+            raise InvalidInput("The query is empty: pass the question to search for.")
         if not 1 <= k <= MAX_K:
-            raise ValueError(f"k must be between 1 and {MAX_K}, got {k}.")
+            raise InvalidInput(f"k must be between 1 and {MAX_K}, got {k}.")
         timings: dict[str, float] = {}
         started = time.perf_counter()
 

@@ -121,11 +121,13 @@ class LLMClient:
         max_tokens: int | None = None,
         use_cache: bool = True,
         retry_failed: bool = False,
+        cache_scope: str = "",
     ) -> T:
         """The answer as `response_model`. An invalid answer is asked again once with the validation error,
-        then LLMInvalidAnswer; LLMUnavailable after the retries; LLMRequestRejected for a refused request."""
+        then LLMInvalidAnswer; LLMUnavailable after the retries; LLMRequestRejected for a refused request.
+        `cache_scope` is part of the cache key (e.g. the dataset type a sample is asked for)."""
         value, _cached = self._structured(
-            messages, response_model, temperature, max_tokens, use_cache, retry_failed
+            messages, response_model, temperature, max_tokens, use_cache, retry_failed, cache_scope
         )
         return value
 
@@ -137,6 +139,7 @@ class LLMClient:
         max_tokens: int | None,
         use_cache: bool,
         retry_failed: bool,
+        cache_scope: str = "",
     ) -> tuple[T, bool]:
         mode = self.config.structured_output
         wire = to_wire(messages)
@@ -149,6 +152,7 @@ class LLMClient:
             temperature=temperature,
             max_tokens=max_tokens,
             response_format=response_format,
+            scope=cache_scope,
         )
         key = key if use_cache else None
         if key is not None and self.cache is not None and (entry := self.cache.get(key)) is not None:
@@ -223,6 +227,7 @@ class LLMClient:
         use_cache: bool = True,
         retry_failed: bool = False,
         progress: str | None = None,
+        cache_scope: str = "",
     ) -> list[LLMResult[T]]:
         """Every prompt's result, in input order, asked `config.concurrency` at a time. A failed prompt is
         an LLMResult with its error; the others go on."""
@@ -231,7 +236,7 @@ class LLMClient:
         def one(messages: Messages) -> LLMResult[T]:
             try:
                 value, cached = self._structured(
-                    messages, response_model, temperature, max_tokens, use_cache, retry_failed
+                    messages, response_model, temperature, max_tokens, use_cache, retry_failed, cache_scope
                 )
             except LLMError as error:
                 return result_type(error=str(error), cached=error.cached)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from llm_engineering.infrastructure.errors import LLMTwinError
 
-class LLMError(Exception):
+
+class LLMError(LLMTwinError):
     """Base class of the LLM client's errors."""
 
     reason: str = "error"

@@ -6,10 +6,11 @@ import importlib.util
 
 from loguru import logger
 
+from llm_engineering.infrastructure.errors import LLMTwinError
 from llm_engineering.model.finetuning.config import Backend
 
 
-class BackendUnavailable(RuntimeError):
+class BackendUnavailable(LLMTwinError, RuntimeError):
     """The requested backend cannot run on this machine."""
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from loguru import logger
 
+from llm_engineering.infrastructure.errors import LLMTwinError
 from llm_engineering.model.finetuning.config import TrainingJob
 from llm_engineering.model.finetuning.metrics import DpoMetrics, SftMetrics, TrainingMetrics
 from llm_engineering.model.finetuning.runner import (
@@ -28,7 +29,7 @@ from llm_engineering.model.finetuning.runner import (
 PROJECT_ROOT = Path(__file__).resolve().parents[3]  # the code the subprocess imports
 
 
-class TrainingJobFailed(RuntimeError):
+class TrainingJobFailed(LLMTwinError, RuntimeError):
     """The training subprocess exited with an error."""
 
 

@@ -1,60 +1,49 @@
-"""Which model answers as the twin, from the settings, in this order:
+"""Which model answers as the twin, in this order:
 
 1. `INFERENCE_LLM_BASE_URL`: an OpenAI-compatible endpoint serving `INFERENCE_LLM_MODEL_ID`;
 2. `INFERENCE_LLM_MODEL_PATH`: a local model folder (merged, or base + LoRA adapter, or a training output);
-3. the `llm_twin` model of the ZenML model registry: its `production` version, else its newest one, when
-   that version's metadata names a model folder present on this machine;
+3. a registered `llm_twin` version, when the caller looked one up (the CLI reads the model registry: the
+   version `--model-version` names, else `production`, else the newest);
 4. the packaged small instruct model (SmolLM2-135M-Instruct), so a fresh clone answers with no server or key.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from loguru import logger
 from pydantic import BaseModel
 
-from llm_engineering.model import TWIN_MODEL_NAME
+from llm_engineering.infrastructure.errors import ImproperlyConfigured
 from llm_engineering.model.inference.generators import EndpointGenerator, Generator, LocalGenerator
+from llm_engineering.model.registry import ModelVersionError, TwinVersion
 from llm_engineering.settings import Settings, get_settings
-
-# Metadata keys under which a model version may name its saved folder, most specific first.
-MODEL_FOLDER_KEYS = ("merged_model_dir", "model_dir", "model_path", "adapter_dir", "output_dir")
 
 
 class GeneratorChoice(BaseModel):
     kind: str  # "endpoint" | "local_path" | "registry" | "packaged"
     location: str | None
     description: str
+    model_version: TwinVersion | None = None  # the registered version served (kind "registry")
 
-
-def _registry_model_folder() -> tuple[str, str] | None:
-    """(folder, 'llm_twin version X (stage)') of the production or newest registry version, if usable."""
-    try:
-        from zenml.client import Client
-        from zenml.enums import ModelStages
-    except ImportError:
-        return None
-    client = Client()
-    for stage in (ModelStages.PRODUCTION, ModelStages.LATEST):
-        try:
-            version: Any = client.get_model_version(TWIN_MODEL_NAME, stage)
-        except (KeyError, RuntimeError, ValueError):  # no such model, or no version in that stage
-            continue
-        metadata = dict(version.run_metadata or {})
-        for key in MODEL_FOLDER_KEYS:
-            value = metadata.get(key)
-            if isinstance(value, str) and Path(value).is_dir():
-                return value, f"{TWIN_MODEL_NAME} version {version.name} ({stage.value})"
-        logger.info(
-            f"{TWIN_MODEL_NAME} version {version.name} ({stage.value}) names no model folder on this machine "
-            f"(metadata keys tried: {', '.join(MODEL_FOLDER_KEYS)})."
+    @classmethod
+    def for_version(cls, version: TwinVersion) -> GeneratorChoice:
+        """The version's merged model, else its adapter; ModelVersionError when neither is on this machine."""
+        folder = version.folder_for_inference()
+        return cls(
+            kind="registry",
+            location=folder,
+            description=f"{version.label} at {folder}",
+            model_version=version,
         )
-    return None
+
+    @classmethod
+    def for_folder(cls, folder: str) -> GeneratorChoice:
+        return cls(kind="local_path", location=folder, description=f"local model folder {folder}")
 
 
-def choose_generator(settings: Settings | None = None, use_registry: bool = True) -> GeneratorChoice:
+def choose_generator(
+    settings: Settings | None = None, registered: TwinVersion | None = None
+) -> GeneratorChoice:
+    """The choice by the order above; `registered` is the registry's default version, if any."""
     settings = settings or get_settings()
     if settings.INFERENCE_LLM_BASE_URL:
         return GeneratorChoice(
@@ -66,19 +55,16 @@ def choose_generator(settings: Settings | None = None, use_registry: bool = True
     if settings.INFERENCE_LLM_MODEL_PATH:
         path = settings.resolve_path(settings.INFERENCE_LLM_MODEL_PATH)
         if not path.is_dir():
-            raise FileNotFoundError(
+            raise ImproperlyConfigured(
                 f"INFERENCE_LLM_MODEL_PATH={settings.INFERENCE_LLM_MODEL_PATH} is not a folder. Point it at a "
                 "merged model or LoRA adapter folder saved by training, or unset it."
             )
-        return GeneratorChoice(
-            kind="local_path", location=str(path), description=f"local model folder {path}"
-        )
-    if use_registry:
-        found = _registry_model_folder()
-        if found:
-            return GeneratorChoice(
-                kind="registry", location=found[0], description=f"{found[1]} at {found[0]}"
-            )
+        return GeneratorChoice.for_folder(str(path))
+    if registered is not None:
+        try:
+            return GeneratorChoice.for_version(registered)
+        except ModelVersionError as error:
+            logger.warning(f"Not serving the registered twin: {error}")
     return GeneratorChoice(
         kind="packaged",
         location=None,

@@ -29,12 +29,12 @@ from tools.run import app
 BROKEN_EXTRACT_START = "Streaming feature pipelines"
 
 
-def write_config(path: Path, dataset_type: str, authors: tuple[str, ...] = AUTHORS) -> Path:
+def write_config(path: Path, dataset_type: str | None, authors: tuple[str, ...] = AUTHORS) -> Path:
     config = {
         "parameters": {
             "author_full_names": list(authors),
-            "dataset_type": dataset_type,
             "test_split_size": 0.25,
+            **({"dataset_type": dataset_type} if dataset_type else {}),
         },
         "steps": {
             "create_prompts": {"parameters": {"extract_min_chars": 200, "extract_max_chars": 400}},
@@ -141,17 +141,40 @@ def test_instruction_dataset_end_to_end_then_rerun_from_the_cache(
 
 
 def test_preference_dataset_chosen_is_the_authors_own_words(llm_env: dict[str, Any], tmp_path: Path) -> None:
-    config = write_config(tmp_path / "preference.yaml", "preference")
+    # What `poetry poe run-generate-preference-datasets-pipeline --config MY.yaml` runs, with a config that
+    # names no dataset type: the task decides (and the instruction answers cached first are not reused).
+    config = write_config(tmp_path / "preference.yaml", None)
     with OpenAICompatibleServer(good_teacher) as server:
         use_endpoint(llm_env, server.base_url)
-        result = invoke("generate-datasets", "--config", str(config), "--output-dir", str(tmp_path / "pref"))
+        instruct = ("--dataset-type", "instruction", "--output-dir", str(tmp_path / "instruct"))
+        first = invoke("generate-datasets", "--config", str(config), *instruct)
+        assert first.exit_code == 0, first.output
+        instruction_requests = len(server.requests)
+        result = invoke(
+            "generate-datasets", "--dataset-type", "preference", "--config", str(config),
+            "--output-dir", str(tmp_path / "pref"),
+        )  # fmt: skip
     assert result.exit_code == 0, result.output
+    assert len(server.requests) == 2 * instruction_requests  # every preference prompt was asked
+    assert "(0 from the cache)" in result.output
     dataset = load_dataset_dict(tmp_path / "pref", "preference")
     rows = dataset["train"].to_list() + dataset["test"].to_list()
     assert len(rows) >= 20
     sources = " ".join(" ".join(text.split()) for _, _, text in TEXTS)
     assert all(row["chosen"] in sources and row["chosen"] != row["rejected"] for row in rows)
-    assert server.requests[0]["response_format"]["json_schema"]["name"] == "PreferenceTriples"
+    assert server.requests[-1]["response_format"]["json_schema"]["name"] == "PreferenceTriples"
+    assert set(dataset["train"].column_names) >= {"instruction", "chosen", "rejected"}
+
+
+def test_a_config_naming_the_other_dataset_type_is_refused(llm_env: dict[str, Any], tmp_path: Path) -> None:
+    named = write_config(tmp_path / "instruct.yaml", "instruction")
+    result = invoke("generate-datasets", "--dataset-type", "preference", "--config", str(named), "--dry-run")
+    assert result.exit_code == 1
+    assert "names dataset_type: instruction, but this task makes preference datasets" in result.output
+    assert "poetry poe run-generate-instruct-datasets-pipeline" in result.output
+    unnamed = write_config(tmp_path / "unnamed.yaml", None)
+    result = invoke("generate-datasets", "--config", str(unnamed), "--dry-run")
+    assert result.exit_code == 1 and "names no dataset_type" in result.output
 
 
 def test_dry_run_prints_prompts_without_any_endpoint(llm_env: dict[str, Any], tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""The `evaluate` command end to end: a real ZenML run on a tiny Llama + LoRA adapter, judged by a loopback
-OpenAI-compatible server that also answers 429s, malformed JSON and out-of-range scores."""
+"""The `evaluate` command end to end: a real ZenML run on a tiny Llama + LoRA adapter (a registered version,
+or a folder outside the registry), judged by a loopback OpenAI-compatible server that also answers 429s,
+malformed JSON and out-of-range scores."""
 
 from __future__ import annotations
 
@@ -62,20 +63,32 @@ def write_config(tmp_path: Path, dataset: Path, model_name: str, author: str | N
             "judge_answers": {
                 "parameters": {"concurrency": 2, "seed": 3, "cache_dir": str(tmp_path / "cache")}
             },
-            "save_and_promote": {"parameters": {"model_name": model_name}},
         },
+        "model": {"name": model_name},  # a registry model of the test's own
     }
     path = tmp_path / "evaluating.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
 
 
-def run_evaluate(config: Path, model_dir: Path) -> str:
+def run_evaluate(config: Path, *model: str) -> str:
     from tools.run import app
 
-    result = CliRunner().invoke(app, ["evaluate", "--config", str(config), "--model-dir", str(model_dir)])
+    result = CliRunner().invoke(app, ["evaluate", "--config", str(config), *model])
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def register_version(model_name: str, adapter_dir: Path) -> int:
+    """A version as the training pipeline registers it: its adapter folder in the version's metadata."""
+    from zenml import log_metadata
+    from zenml.client import Client
+
+    client = Client()
+    client.create_model(name=model_name)
+    version = client.create_model_version(model_name_or_id=model_name)
+    log_metadata(metadata={"adapter_dir": str(adapter_dir)}, model_version_id=version.id)
+    return version.number
 
 
 @pytest.fixture
@@ -104,14 +117,15 @@ def test_judged_evaluation_saves_scores_records_them_and_promotes(
     model_dir = tmp_path / "adapter"
     shutil.copytree(tiny_adapter_dir, model_dir)
     model_name = f"twin_{uuid.uuid4().hex[:8]}"
+    number = register_version(model_name, model_dir)
     config = write_config(tmp_path, write_handbook_dataset(tmp_path / "instruct.json"), model_name, LOU)
     judge = LoopbackJudge()
     with OpenAICompatibleServer(judge) as server:
         judge_settings(server.base_url)
-        output = run_evaluate(config, model_dir)
+        output = run_evaluate(config)  # the default: the latest version
         requests_first_run = len(server.requests)
         # A rerun is answered from the judge cache (failed prompts included): no request reaches the server.
-        rerun = run_evaluate(config, model_dir)
+        rerun = run_evaluate(config, "--model-version", str(number))
         assert len(server.requests) == requests_first_run > 3 * len(INSTRUCTIONS)
 
     figures = LINE.search(output.strip().splitlines()[-1])
@@ -159,8 +173,11 @@ def test_judged_evaluation_saves_scores_records_them_and_promotes(
     assert all(row["twin_likeness"] is not None and row["reference_likeness"] is not None for row in rows)
     assert f"Author likeness ({LOU})" in output
 
-    version = zenml_client.list_model_versions(model_name_or_id=model_name)[0]
-    metadata = zenml_client.get_model_version(model_name, version.id).run_metadata
+    assert f"Evaluating {model_name} version {number}: {model_dir}" in output
+    assert f"Evaluating {model_name} version {number}: {model_dir}" in rerun  # the same version again
+    version = zenml_client.get_model_version(model_name, number)
+    assert len(zenml_client.list_model_versions(model=model_name)) == 1  # no version made by evaluation
+    metadata = version.run_metadata
     assert metadata["judge_n"] == len(scored) and metadata["eval_judge_model"] == "loopback-judge"
     assert metadata["eval_model_dir"] == str(model_dir.resolve())
     assert metadata["author_likeness_twin"] == pytest.approx(
@@ -187,7 +204,7 @@ def test_without_a_judge_the_judge_free_metrics_compare_twin_and_base(
     model_name = f"twin_{uuid.uuid4().hex[:8]}"
     config = write_config(tmp_path, write_handbook_dataset(tmp_path / "instruct.json"), model_name)
     judge_settings(None)
-    output = run_evaluate(config, model_dir)
+    output = run_evaluate(config, "--model-dir", str(model_dir))  # a folder outside the registry
 
     line = output.strip().splitlines()[-1]
     assert line.startswith("judge_accuracy_mean=n/a judge_style_mean=n/a judge_n=0 ")
@@ -195,8 +212,9 @@ def test_without_a_judge_the_judge_free_metrics_compare_twin_and_base(
     assert float(figures["eval_loss"]) > 0 and float(figures["base_eval_loss"]) > 0
     assert figures["eval_loss"] != figures["base_eval_loss"]
     assert -1 <= float(figures["similarity"]) <= 1 and -1 <= float(figures["base_similarity"]) <= 1
-    version = zenml_client.list_model_versions(model_name_or_id=model_name)[0]
+    version = zenml_client.list_model_versions(model=model_name)[0]  # a new version holds its scores
     metadata = zenml_client.get_model_version(model_name, version.id).run_metadata
+    assert metadata["eval_model_dir"] == str(model_dir.resolve())
     assert metadata["judge_n"] == 0 and metadata["eval_judge_model"] == "none"
     assert metadata["eval_loss"] == pytest.approx(float(figures["eval_loss"]), abs=1e-3)
     assert "not promoted (no judge scores" in output
@@ -204,9 +222,22 @@ def test_without_a_judge_the_judge_free_metrics_compare_twin_and_base(
     assert "Author likeness: not measured" in output and figures["author_likeness_twin"] == "n/a"
 
 
-def test_a_missing_model_folder_is_refused_before_the_run(tmp_path: Path) -> None:
+def test_a_missing_folder_or_version_is_refused_before_the_run(tmp_path: Path, zenml_client) -> None:
     from tools.run import app
 
-    result = CliRunner().invoke(app, ["evaluate", "--model-dir", str(tmp_path / "nowhere")])
-    assert result.exit_code == 1
-    assert "is not a folder; give a training output, adapter or merged model folder" in result.output
+    def evaluate(*args: str) -> str:
+        result = CliRunner().invoke(app, ["evaluate", *args])
+        assert result.exit_code == 1
+        return result.output
+
+    output = evaluate("--model-dir", str(tmp_path / "nowhere"))
+    assert "is not a folder; give a training output, adapter or merged model folder" in output
+    assert "not both" in evaluate("--model-dir", str(tmp_path), "--model-version", "1")
+    model_name = f"twin_{uuid.uuid4().hex[:8]}"
+    register_version(model_name, tmp_path / "trained_elsewhere")
+    config = write_config(tmp_path, tmp_path / "unused.json", model_name)
+    assert f"`{model_name}` has no version `production` (versions: 1)" in evaluate(
+        "--config", str(config), "--model-version", "production"
+    )
+    output = evaluate("--config", str(config), "--model-version", "latest")
+    assert f"{model_name} version 1 names adapter_dir=" in output and "no such folder" in output

@@ -271,3 +271,12 @@ def test_not_configured_names_the_settings(monkeypatch: pytest.MonkeyPatch) -> N
         assert client.config.cache_dir is not None and client.config.cache_dir.name == "llm_cache"
     finally:
         get_settings.cache_clear()
+
+
+def test_the_cache_scope_is_part_of_the_key(tmp_path: Path) -> None:
+    """The dataset pipeline scopes answers by dataset type: one type's answer never serves the other."""
+    with OpenAICompatibleServer(lambda body: Reply(content=GOOD)) as server:
+        client = make_client(server, cache_dir=tmp_path)
+        for scope in ("dataset_type=instruction", "dataset_type=preference", "dataset_type=instruction"):
+            client.structured_many([ask("Extract: same text.")], Pairs, cache_scope=scope)
+        assert len(server.requests) == 2  # the third call is answered from the instruction scope's cache

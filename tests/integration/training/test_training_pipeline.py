@@ -92,6 +92,11 @@ def test_a_training_run_registers_a_model_version_with_its_data_settings_and_met
 
     version = zenml_client.get_model_version("llm_twin", int(summary["version"]))
     metadata = version.run_metadata
+    # The hand-off: evaluation and inference find the adapter through the version, not through a folder.
+    from steps.registry import twin_version
+
+    registered = twin_version(summary["version"])
+    assert registered.folder_for_evaluation() == registered.folder_for_inference() == summary["adapter"]
     assert metadata["backend"] == "cpu"
     assert metadata["sft_eval_loss_after"] == pytest.approx(float(summary["after"]), abs=1e-4)
     assert metadata["hyperparameters"]["lora"]["r"] == 8

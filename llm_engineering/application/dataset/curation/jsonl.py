@@ -10,9 +10,10 @@ from pathlib import Path
 
 from llm_engineering.application.dataset.curation.curate import CurationResult
 from llm_engineering.application.dataset.curation.items import CurationItem
+from llm_engineering.domain.exceptions import InvalidInput
 
 
-class MalformedLine(ValueError):
+class MalformedLine(InvalidInput):
     """A line of a JSON Lines file that is not a sample."""
 
 
