@@ -19,6 +19,19 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = PROJECT_ROOT / ".data"
 
 
+def resolve_path(value: str | Path) -> Path:
+    """The one rule for every path the project reads from a config, a setting or a command line.
+
+    `~` is expanded; an absolute path stays as it is; a relative path that exists from the current directory
+    is taken from there, any other relative path is relative to the project root (so a YAML config or a
+    setting means the same files whatever the current directory is).
+    """
+    path = Path(value).expanduser()
+    if path.is_absolute():
+        return path
+    return path.resolve() if path.exists() else PROJECT_ROOT / path
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
@@ -69,24 +82,13 @@ class Settings(BaseSettings):
     TRAINING_OUTPUT_DIR: str = str(DEFAULT_DATA_DIR / "training")
     TRAINING_GPU_PYTHON: str | None = None
 
-    # --- Crawling.
+    # --- Crawling: credentials, the crawler's identity and the local browser. Crawl limits (workers,
+    # timeouts, page sizes) are ETL parameters: `crawl:` in its YAML (CrawlConfig).
     LINKEDIN_USERNAME: str | None = None
     LINKEDIN_PASSWORD: SecretStr | None = None
     USER_AGENT: str = "LLMTwinBot/0.1 (+https://github.com/llm-twin)"
-    # Fetching is I/O: the pool may hold many threads; the per-domain limit keeps each site's load polite.
-    CRAWL_MAX_WORKERS: int = 32
-    CRAWL_MAX_PER_DOMAIN: int = 2
-    CRAWL_TIMEOUT_S: float = 30.0
-    CRAWL_MAX_RETRIES: int = 2
-    CRAWL_MAX_PAGE_BYTES: int = 5_000_000
-    CRAWL_RESPECT_ROBOTS_TXT: bool = True
-    SELENIUM_MAX_SCROLLS: int = 20
-    SELENIUM_MAX_WORKERS: int = 2  # headless browsers at work at once (each costs ~100s of MB and a core)
     CHROMEDRIVER_PATH: str | None = None
     CHROMIUM_BINARY: str | None = None
-    GITHUB_CLONE_TIMEOUT_S: float = 120.0
-    GITHUB_MAX_FILE_BYTES: int = 200_000
-    GITHUB_MAX_TOTAL_BYTES: int = 20_000_000
 
     # --- Inference: the twin's LLM, the RAG service and retrieval.
     # The twin: an OpenAI-compatible endpoint, or a local model folder; neither: the llm_twin model registry's
@@ -103,26 +105,24 @@ class Settings(BaseSettings):
     INFERENCE_API_TOKEN: SecretStr | None = None
     INFERENCE_MAX_QUERY_CHARS: int = 4000
     INFERENCE_MAX_BODY_BYTES: int = 65_536
-    # Retrieval: dense and BM25 candidates fused in Qdrant with weighted reciprocal rank fusion; the
-    # defaults are the best of `poetry poe eval-retrieval --tune` on the tune part of the question set.
-    RETRIEVAL_FUSION: str = "rrf"  # "rrf" (weighted, rank based) or "dbsf" (score based)
-    RETRIEVAL_PREFETCH_LIMIT: int = 40
-    RETRIEVAL_RRF_K: int = 1
-    RETRIEVAL_DENSE_WEIGHT: float = 1.0
-    RETRIEVAL_SPARSE_WEIGHT: float = 1.5
-    RETRIEVAL_EXPAND_TO_N_QUERIES: int = 3
-    RETRIEVAL_SELF_QUERY_LLM: bool = True
-    RERANKING_ENABLED: bool = True
-    RERANKING_CANDIDATES: int = 20
+    # Retrieval overrides for the service and the CLI: unset keeps RetrievalConfig's own default (the
+    # tuned values live there, once).
+    RETRIEVAL_FUSION: Literal["rrf", "dbsf"] | None = None
+    RETRIEVAL_PREFETCH_LIMIT: int | None = None
+    RETRIEVAL_RRF_K: int | None = None
+    RETRIEVAL_DENSE_WEIGHT: float | None = None
+    RETRIEVAL_SPARSE_WEIGHT: float | None = None
+    RETRIEVAL_EXPAND_TO_N_QUERIES: int | None = None
+    RETRIEVAL_SELF_QUERY_LLM: bool | None = None
+    RERANKING_ENABLED: bool | None = None
+    RERANKING_CANDIDATES: int | None = None
 
     @property
     def uses_mongodb_server(self) -> bool:
         return self.DATABASE_HOST.get_secret_value().startswith(("mongodb://", "mongodb+srv://"))
 
     def resolve_path(self, value: str) -> Path:
-        """Relative store paths are relative to the project, not to the current directory."""
-        path = Path(value).expanduser()
-        return path if path.is_absolute() else PROJECT_ROOT / path
+        return resolve_path(value)
 
     def to_secret_values(self) -> dict[str, str]:
         """The values set explicitly (environment or .env), as plain strings, for a ZenML secret.

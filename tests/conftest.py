@@ -3,12 +3,9 @@ and an isolated ZenML configuration. Nothing here mocks project code."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,34 +25,17 @@ os.environ.setdefault("OPIK_SENTRY_ENABLE", "false")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach the hub; the packaged model is used
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DIR = Path(os.environ.get("LLM_TWIN_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
-SHARED_PAGES_DIR = SHARED_DIR / "fixtures" / "pages"
-SHARED_WAREHOUSE_DIR = SHARED_DIR / "data" / "handbook" / "data_warehouse_raw_data"
-FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
-OWN_PAGES_DIR = FIXTURES_DIR / "pages"  # small pages written for the tests, in the shared pages' layout
-
-
-def _reset_all() -> None:
-    from llm_engineering.infrastructure.db.mongo import reset_connections
-    from llm_engineering.infrastructure.db.qdrant import reset_qdrant_client
-    from llm_engineering.settings import get_settings
-
-    reset_connections()
-    reset_qdrant_client()
-    get_settings.cache_clear()
+from tests.support.http_server import serve_directory  # noqa: E402
+from tests.support.paths import SHARED_PAGES_DIR, SHARED_WAREHOUSE_DIR  # noqa: E402
+from tests.support.stores import point_stores_at, reset_stores  # noqa: E402
 
 
 @pytest.fixture
 def stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Fresh embedded warehouse and local Qdrant under tmp_path, used by every store access in the test."""
-    monkeypatch.setenv("DATABASE_HOST", str(tmp_path / "warehouse"))
-    monkeypatch.setenv("DATABASE_NAME", "twin_test")
-    monkeypatch.setenv("QDRANT_DATABASE_HOST", str(tmp_path / "qdrant"))
-    monkeypatch.setenv("USE_QDRANT_CLOUD", "false")
-    _reset_all()
+    point_stores_at(tmp_path, monkeypatch)
     yield tmp_path
-    _reset_all()
+    reset_stores()
 
 
 @pytest.fixture(scope="session")
@@ -76,22 +56,9 @@ def mongo_server_stores(
     monkeypatch.setenv("DATABASE_HOST", mongo_server_uri)
     monkeypatch.setenv("DATABASE_NAME", f"t_{abs(hash(request.node.nodeid)) % 10**12}")
     monkeypatch.setenv("QDRANT_DATABASE_HOST", str(tmp_path / "qdrant"))
-    _reset_all()
+    reset_stores()
     yield mongo_server_uri
-    _reset_all()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # keep test output readable
-        pass
-
-
-def serve_directory(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve `directory` on 127.0.0.1 (an ephemeral port) in a background thread."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    reset_stores()
 
 
 @pytest.fixture

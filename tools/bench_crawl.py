@@ -88,6 +88,7 @@ def serve_hosts(hosts: int, pages: list[bytes], latency_s: float) -> Iterator[li
 
 def run_once(origins: list[str], links: int, max_workers: int | None, max_per_domain: int | None) -> float:
     """Seconds `crawl_links` takes for `links` new links spread evenly over the hosts (fresh warehouse)."""
+    from llm_engineering.application.crawlers.config import CrawlConfig
     from llm_engineering.application.crawlers.runner import crawl_links
     from llm_engineering.domain.documents import UserDocument
     from llm_engineering.infrastructure.db.mongo import reset_connections
@@ -100,9 +101,9 @@ def run_once(origins: list[str], links: int, max_workers: int | None, max_per_do
         user = UserDocument.get_or_create(first_name="Bench", last_name="Crawler")
         urls = [f"{origins[i % len(origins)]}/post/{i}" for i in range(links)]
         started = time.perf_counter()
-        report = crawl_links(
-            user, urls, max_workers=max_workers, max_per_domain=max_per_domain, max_retries=0, progress=False
-        )
+        limits = {"max_workers": max_workers, "max_per_domain": max_per_domain, "max_retries": 0}
+        config = CrawlConfig(**{name: value for name, value in limits.items() if value is not None})
+        report = crawl_links(user, urls, config=config, progress=False)
         seconds = time.perf_counter() - started
         reset_connections()
     if report.crawled != links:
@@ -120,6 +121,7 @@ def run_etl_once(origins: list[str], links: int) -> float:
     from llm_engineering.infrastructure.db.mongo import reset_connections
     from llm_engineering.settings import get_settings
     from pipelines.digital_data_etl import digital_data_etl
+    from tools.pipeline_config import run_with_config
 
     Client()  # the ZenML store is created before the clock starts
     with tempfile.TemporaryDirectory(prefix="llm-twin-bench-etl-") as tmp:
@@ -130,7 +132,7 @@ def run_etl_once(origins: list[str], links: int) -> float:
         config = Path(tmp) / "etl.yaml"
         config.write_text(yaml.safe_dump({"parameters": {"user_full_name": "Bench Crawler", "links": urls}}))
         started = time.perf_counter()
-        digital_data_etl.with_options(config_path=str(config), enable_cache=False)()
+        run_with_config(digital_data_etl, config, enable_cache=False)
         seconds = time.perf_counter() - started
         reset_connections()
     return seconds
@@ -141,8 +143,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--links", type=int, default=96)
     parser.add_argument("--hosts", type=int, default=8)
     parser.add_argument("--latency", type=float, default=1.0, help="seconds before each response")
-    parser.add_argument("--max-workers", type=int, default=None, help="default: CRAWL_MAX_WORKERS")
-    parser.add_argument("--max-per-domain", type=int, default=None, help="default: CRAWL_MAX_PER_DOMAIN")
+    parser.add_argument("--max-workers", type=int, default=None, help="default: CrawlConfig.max_workers")
+    parser.add_argument(
+        "--max-per-domain", type=int, default=None, help="default: CrawlConfig.max_per_domain"
+    )
     parser.add_argument("--sweep", default="", help="comma-separated max-workers values to compare first")
     parser.add_argument("--pages-dir", type=Path, default=None, help="saved pages (default: ../shared)")
     parser.add_argument("--etl", action="store_true", help="also time the digital_data_etl ZenML pipeline")
@@ -154,9 +158,9 @@ def main() -> None:
     os.environ.setdefault("LOGURU_LEVEL", "WARNING")  # a log line per link would drown the figures
     zenml_dir = Path(tempfile.mkdtemp(prefix="llm-twin-bench-zenml-"))
     isolate_zenml(zenml_dir)
-    from llm_engineering.settings import get_settings
+    from llm_engineering.application.crawlers.config import DEFAULT_CRAWL
 
-    per_domain = args.max_per_domain or get_settings().CRAWL_MAX_PER_DOMAIN
+    per_domain = args.max_per_domain or DEFAULT_CRAWL.max_per_domain
     ideal_s = math.ceil(args.links / (args.hosts * per_domain)) * args.latency
     pages = load_pages(args.pages_dir)
     with serve_hosts(args.hosts, pages, args.latency) as origins:
@@ -171,7 +175,7 @@ def main() -> None:
                 print(f"etl_wall_s={etl_s:.2f} (the digital_data_etl pipeline, same links, {label})")
         wall_s = run_once(origins, args.links, args.max_workers, args.max_per_domain)
     shutil.rmtree(zenml_dir, ignore_errors=True)
-    workers = args.max_workers or get_settings().CRAWL_MAX_WORKERS
+    workers = args.max_workers or DEFAULT_CRAWL.max_workers
     print(f"pages={len(pages)} max_workers={workers} per_domain={per_domain}")
     print(
         f"links={args.links} hosts={args.hosts} latency_s={args.latency:g} wall_s={wall_s:.2f} "

@@ -88,6 +88,7 @@ def run_zenml_pipeline(folder: Path, authors: list[str], batch_size: int) -> tup
     from zenml.client import Client
 
     from pipelines.feature_engineering import feature_engineering
+    from tools.pipeline_config import run_with_config
 
     client = Client()
     client.active_stack_model  # noqa: B018 - initialise the store and default stack outside the timing
@@ -98,7 +99,7 @@ def run_zenml_pipeline(folder: Path, authors: list[str], batch_size: int) -> tup
         encoding="utf-8",
     )
     started = time.perf_counter()
-    run = feature_engineering.with_options(config_path=str(config))()
+    run = run_with_config(feature_engineering, config)
     seconds = time.perf_counter() - started
     status = str(client.get_pipeline_run(run.id).status)
     if status != "completed":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -21,7 +20,7 @@ os.environ.setdefault("OPIK_SENTRY_ENABLE", "false")
 from llm_engineering.settings import PROJECT_ROOT  # noqa: E402
 from steps.settings_secret import read_settings_from_zenml_secrets  # noqa: E402
 from tools.output import quiet_pipeline_console  # noqa: E402
-from tools.pipeline_config import ConfigError, check_config, load_config, resolve_config_path  # noqa: E402
+from tools.pipeline_config import ConfigError, build_config, resolve_config_path, run_with_config  # noqa: E402
 
 read_settings_from_zenml_secrets()  # SETTINGS_FROM_ZENML_SECRET works for every command
 
@@ -39,57 +38,26 @@ def run_pipeline(
     parameters: dict[str, Any] | None = None,
     model: dict[str, Any] | None = None,
 ) -> Any:
-    """Check the YAML, run the pipeline with it, and return the finished run.
-
-    `parameters` replace the YAML's own (ZenML refuses a parameter given both in the file and in code, so
-    the merged config is written to a temporary file); `model` replaces its `model:` block (the ZenML model
-    version the run works on).
-    """
-    merged = bool(parameters or model)
+    """Build the pipeline's typed config from the YAML (`parameters` replace its top-level keys), run the
+    pipeline with it, and return the finished run. A bad config fails here, before anything runs. `model`
+    replaces the YAML's `model:` block (the ZenML model version the run works on)."""
+    zenml_options = {"model": model} if model is not None else None
     try:
         config_path = resolve_config_path(config)
-        check_config(config_path, pipeline, given=set(parameters or {}))
-        if merged:
-            config_path = with_parameters(config_path, parameters or {}, model)
-            check_config(config_path, pipeline)
+        build_config(pipeline, config_path, parameters)
     except ConfigError as error:
         fail(str(error))
-    options: dict[str, Any] = {
-        "config_path": str(config_path),
-        "run_name": f"{run_name_prefix}_run_{datetime.now():%Y_%m_%d_%H_%M_%S_%f}",
-    }
+    run_name = f"{run_name_prefix}_run_{datetime.now():%Y_%m_%d_%H_%M_%S_%f}"
+    options: dict[str, Any] = {"run_name": run_name}
     if not cache:
         options["enable_cache"] = False
     shown = config_path.relative_to(PROJECT_ROOT) if config_path.is_relative_to(PROJECT_ROOT) else config_path
     typer.echo(f"Running pipeline '{pipeline.name}' with {shown}")
     quiet_pipeline_console()
     try:
-        return pipeline.with_options(**options)()
+        return run_with_config(pipeline, config_path, parameters, zenml_options, **options)
     except Exception as error:  # the failed step's own message says what to fix; no traceback wall for users
-        fail(
-            f"pipeline '{pipeline.name}' failed: {error}" + "".join(failed_step_reasons(options["run_name"]))
-        )
-    finally:
-        if merged:
-            config_path.unlink(missing_ok=True)  # the merged temporary config
-
-
-def with_parameters(
-    config_path: Path, parameters: dict[str, Any], model: dict[str, Any] | None = None
-) -> Path:
-    import tempfile
-
-    import yaml
-
-    data = load_config(config_path)
-    data["parameters"] = {**(data.get("parameters") or {}), **parameters}
-    if model is not None:
-        data["model"] = model
-    with tempfile.NamedTemporaryFile(
-        "w", suffix=f"_{config_path.name}", delete=False, encoding="utf-8"
-    ) as file:
-        yaml.safe_dump(data, file, sort_keys=False)
-    return Path(file.name)
+        fail(f"pipeline '{pipeline.name}' failed: {error}" + "".join(failed_step_reasons(run_name)))
 
 
 def failed_step_reasons(run_name: str) -> list[str]:
@@ -114,3 +82,11 @@ def step_output_metadata(run: Any, step_name: str, output_name: str) -> dict[str
 
     run = Client().get_pipeline_run(run.id)
     return dict(run.steps[step_name].outputs[output_name][0].run_metadata)
+
+
+def step_output(run: Any, step_name: str, output_name: str) -> Any:
+    """The typed artifact a step of the run returned under `output_name` (loaded from the artifact store)."""
+    from zenml.client import Client
+
+    run = Client().get_pipeline_run(run.id)
+    return run.steps[step_name].outputs[output_name][0].load()

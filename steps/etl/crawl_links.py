@@ -2,6 +2,8 @@ from typing import Annotated
 
 from zenml import get_step_context, step
 
+from llm_engineering.application.crawlers.config import CrawlConfig
+from llm_engineering.application.crawlers.report import CrawlSummary
 from llm_engineering.application.crawlers.runner import crawl_links as crawl_links_concurrently
 from llm_engineering.domain.documents import UserDocument
 
@@ -10,26 +12,11 @@ from llm_engineering.domain.documents import UserDocument
 def crawl_links(
     user: UserDocument,
     links: list[str],
-    max_workers: int | None = None,
-    max_per_domain: int | None = None,
-    max_browsers: int | None = None,
-    respect_robots_txt: bool | None = None,
-    max_retries: int | None = None,
-) -> Annotated[list[str], "crawled_links"]:
-    """Crawl every link into the warehouse. Fails only when every link failed (blocked links, answered by a
-    bot wall, are reported with a hint and do not fail the run).
-
-    The optional parameters (settable in the YAML config) override the CRAWL_* settings (`max_browsers`:
-    SELENIUM_MAX_WORKERS); None keeps them."""
-    report = crawl_links_concurrently(
-        user,
-        links,
-        max_workers=max_workers,
-        max_per_domain=max_per_domain,
-        max_browsers=max_browsers,
-        respect_robots_txt=respect_robots_txt,
-        max_retries=max_retries,
-    )
+    config: CrawlConfig,
+) -> tuple[Annotated[list[str], "crawled_links"], Annotated[CrawlSummary, "crawl_summary"]]:
+    """Crawl every link into the warehouse within the config's limits. Fails only when every link failed
+    (blocked links, answered by a bot wall, are reported with a hint and do not fail the run)."""
+    report = crawl_links_concurrently(user, links, config=config)
     get_step_context().add_output_metadata(
         output_name="crawled_links",
         metadata={
@@ -45,4 +32,5 @@ def crawl_links(
     )
     if report.all_failed:
         raise RuntimeError("Every link failed:\n" + "\n".join(report.summary_lines()))
-    return [result.link for result in report.results if result.status not in ("failed", "blocked")]
+    crawled = [result.link for result in report.results if result.status not in ("failed", "blocked")]
+    return crawled, report.summary()

@@ -15,28 +15,18 @@ from steps.registry import version_by_id
 def generate_answers(
     test_set: EvaluationSet,
     model_dir: str | None,
-    base_model: str | None = None,
-    max_new_tokens: int = 128,
-    batch_size: int = 8,
-    device: str = "cpu",
-    num_threads: int | None = None,
+    config: GenerationConfig,
 ) -> Annotated[GeneratedAnswers, "answers"]:
     """Greedy answers of the evaluated model and of its base model, and both models' loss on the reference
     answers. The model is `model_dir` when given (a folder outside the registry), else the folder that the
-    run's model version names. `base_model` overrides the base (needed for a merged model, which does not
-    name its base)."""
+    run's model version names. `config.base_model` overrides the base (needed for a merged model, which does
+    not name its base)."""
     if not model_dir:
         version = version_by_id(get_step_context().model.id)
         model_dir = version.folder_for_evaluation()
         logger.info(f"Evaluating {version.label}: {model_dir}")
     started = time.perf_counter()
-    answers = answer_with_model_and_base(
-        test_set,
-        model_dir,
-        GenerationConfig(max_new_tokens=max_new_tokens, batch_size=batch_size, num_threads=num_threads),
-        base_model,
-        device,
-    )
+    answers = answer_with_model_and_base(test_set, model_dir, config)
     answers.generation_s = round(time.perf_counter() - started, 1)
     logger.info(f"Answered {len(test_set.samples)} instructions in {answers.generation_s} s.")
     get_step_context().add_output_metadata(

@@ -8,18 +8,14 @@ from llm_engineering.infrastructure.llm import LLMClient
 from llm_engineering.model.evaluation.judge import JudgeConfig, JudgeOutcome, run_judge
 from llm_engineering.model.evaluation.results import GeneratedAnswers
 from llm_engineering.model.evaluation.samples import EvaluationSet
-from llm_engineering.settings import get_settings
+from llm_engineering.settings import resolve_path
 
 
 @step
 def judge_answers(
     test_set: EvaluationSet,
     answers: GeneratedAnswers,
-    judge_model: str | None = None,
-    concurrency: int | None = None,
-    max_tokens: int = 400,
-    seed: int = 42,
-    cache_dir: str | None = None,
+    config: JudgeConfig,
     style_references: StyleReferences | None = None,
 ) -> Annotated[JudgeOutcome, "judge_results"]:
     """The LLM judge's scores and pairwise verdicts; an empty outcome (and the judge-free metrics only) when no judge
@@ -32,17 +28,17 @@ def judge_answers(
         get_step_context().add_output_metadata(output_name="judge_results", metadata={"judge": "none"})
         return JudgeOutcome()
     # None keeps the client's settings (OPENAI_MODEL_ID, OPENAI_CONCURRENCY, LLM_CACHE_DIR).
-    overrides = {"model": judge_model, "concurrency": concurrency, "cache_dir": cache_dir}
+    overrides = {"model": config.model, "concurrency": config.concurrency, "cache_dir": config.cache_dir}
     overrides = {key: value for key, value in overrides.items() if value is not None}
-    if cache_dir is not None:
-        overrides["cache_dir"] = get_settings().resolve_path(cache_dir)
+    if config.cache_dir is not None:
+        overrides["cache_dir"] = resolve_path(config.cache_dir)
     client = LLMClient.from_settings(**overrides)
     outcome = run_judge(
         client,
         test_set.instructions,
         answers.twin_answers,
         answers.base_answers,
-        JudgeConfig(max_tokens=max_tokens, seed=seed),
+        config,
         style_references.excerpts if style_references is not None else None,
     )
     failures = {

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from zenml import get_step_context, step
 
-from llm_engineering.application.dataset.extracts import make_extracts
+from llm_engineering.application.dataset.extracts import ExtractSettings, make_extracts
 from llm_engineering.application.dataset.prompting import (
     GenerationPrompts,
     build_prompts,
@@ -16,15 +16,14 @@ from llm_engineering.domain.dataset import DatasetType
 @step
 def create_prompts(
     cleaned_documents: SourceDocuments,
-    dataset_type: str,
-    extract_min_chars: int = 1000,
-    extract_max_chars: int = 2000,
-    min_document_chars: int = 200,
+    dataset_type: DatasetType,
+    extracts: ExtractSettings,
 ) -> Annotated[GenerationPrompts, "prompts"]:
     """One prompt per extract of the cleaned documents (cut at paragraph or sentence boundaries)."""
     kind = DatasetType(dataset_type)
+    settings = extracts
     extracts, too_short = make_extracts(
-        cleaned_documents.documents, extract_min_chars, extract_max_chars, min_document_chars
+        cleaned_documents.documents, settings.min_chars, settings.max_chars, settings.min_document_chars
     )
     prompts = GenerationPrompts(
         dataset_type=kind, prompts=build_prompts(extracts, kind), too_short_documents=too_short
@@ -33,7 +32,7 @@ def create_prompts(
     metadata.update(
         too_short_documents=too_short,
         estimated_input_tokens=estimate_prompt_tokens(prompts.prompts),
-        extract_chars={"min": extract_min_chars, "max": extract_max_chars},
+        extract_chars={"min": settings.min_chars, "max": settings.max_chars},
     )
     get_step_context().add_output_metadata(output_name="prompts", metadata=metadata)
     return prompts

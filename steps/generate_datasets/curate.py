@@ -10,11 +10,10 @@ from llm_engineering.infrastructure.llm import LLMClient
 
 @step
 def curate(
-    train_samples: SampleSet, test_samples: SampleSet, curation: dict | None = None
+    train_samples: SampleSet, test_samples: SampleSet, config: CurationConfig
 ) -> tuple[Annotated[SampleSet, "curated_train"], Annotated[SampleSet, "curated_test"]]:
     """Rule filters, duplicates and the optional judge on both splits; train also decontaminated against
-    test. `curation` overrides CurationConfig fields (thresholds, `judge: true`)."""
-    config = CurationConfig.model_validate(curation or {})
+    test."""
     judge_client = LLMClient.from_settings() if config.judge else None
     curated = curate_splits(train_samples.samples, test_samples.samples, config, judge_client)
     context = get_step_context()

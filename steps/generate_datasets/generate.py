@@ -2,7 +2,12 @@ from typing import Annotated
 
 from zenml import get_step_context, step
 
-from llm_engineering.application.dataset.generation import SampleSet, generate_samples
+from llm_engineering.application.dataset.generation import (
+    GenerationSettings,
+    GenerationStats,
+    SampleSet,
+    generate_samples,
+)
 from llm_engineering.application.dataset.prompting import GenerationPrompts
 from llm_engineering.application.dataset.summaries import count_by_author_and_category
 from llm_engineering.infrastructure.llm import LLMClient
@@ -11,22 +16,20 @@ from llm_engineering.infrastructure.llm import LLMClient
 @step
 def generate(
     prompts: GenerationPrompts,
-    temperature: float = 0.7,
-    max_tokens: int | None = None,
-    concurrency: int | None = None,
-    use_cache: bool = True,
-    retry_failed: bool = False,
-) -> Annotated[SampleSet, "generated_samples"]:
+    settings: GenerationSettings,
+    use_cache: bool,
+    retry_failed: bool,
+) -> tuple[Annotated[SampleSet, "generated_samples"], Annotated[GenerationStats, "generation_stats"]]:
     """Ask the teacher (the configured OpenAI-compatible endpoint) for the samples of every prompt; failed
     prompts are counted by reason, and the step fails only when none succeeded."""
-    overrides = {"concurrency": concurrency} if concurrency else {}
+    overrides = {"concurrency": settings.concurrency} if settings.concurrency else {}
     client = LLMClient.from_settings(**overrides)
     report = generate_samples(
         prompts.prompts,
         prompts.dataset_type,
         client,
-        temperature=temperature,
-        max_tokens=max_tokens,
+        temperature=settings.temperature,
+        max_tokens=settings.max_tokens,
         use_cache=use_cache,
         retry_failed=retry_failed,
     )
@@ -43,4 +46,5 @@ def generate(
         model=client.config.model,
     )
     get_step_context().add_output_metadata(output_name="generated_samples", metadata=metadata)
-    return report.samples
+    report.model = client.config.model
+    return report.samples, report.stats()

@@ -15,9 +15,9 @@ from llm_engineering.application.dataset.summaries import count_by_author_and_ca
 def save(
     curated_train: SampleSet,
     curated_test: SampleSet,
-    output_dir: str | None = None,
-    push_to_huggingface: bool = False,
-    dataset_id: str | None = None,
+    output_dir: str | None,
+    push_to_huggingface: bool,
+    dataset_id: str | None,
 ) -> Annotated[DatasetDict, "dataset"]:
     """The DatasetDict, saved with `save_to_disk` in `output_dir` (default .data/datasets/<type>), pushed to
     the Hub when asked, and returned as the run's dataset artifact."""

@@ -8,7 +8,7 @@ from llm_engineering.application.dataset.splitting import split_by_document
 
 @step
 def split(
-    generated_samples: SampleSet, test_split_size: float = 0.1, seed: int = 42
+    generated_samples: SampleSet, test_split_size: float, seed: int
 ) -> tuple[Annotated[SampleSet, "train_samples"], Annotated[SampleSet, "test_samples"]]:
     """Train and test by source document: no document has samples on both sides."""
     train, test = split_by_document(generated_samples.samples, test_split_size, seed)

@@ -10,8 +10,7 @@ from llm_engineering.model.finetuning.job import TrainingDataset
 def load_training_datasets(
     instruct_dataset: str, preference_dataset: str
 ) -> tuple[Annotated[TrainingDataset, "instruct_dataset"], Annotated[TrainingDataset, "preference_dataset"]]:
-    """Load both datasets (a save_to_disk folder, a handbook JSON file or a Hub id); relative paths are
-    relative to the project."""
+    """Load both datasets (a save_to_disk folder, a handbook JSON file or a Hub id)."""
     context = get_step_context()
     loaded = []
     for kind, source, name in (

@@ -1,32 +1,26 @@
 from datetime import datetime
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import ValidationError
 from zenml import get_step_context, step
 
 from llm_engineering.model.finetuning.config import PACKAGED_BASE_MODEL, TrackingSettings, TrainingConfig
 from llm_engineering.model.finetuning.job import TrainingDataset, TrainingJob, prepare_job
 from llm_engineering.model.packaged_model import packaged_model_dir
-from llm_engineering.settings import get_settings
+from llm_engineering.settings import get_settings, resolve_path
 
 
 @step
 def prepare_training_job(
     instruct_dataset: TrainingDataset,
     preference_dataset: TrainingDataset,
-    training: dict[str, Any] | None = None,
-    output_dir: str | None = None,
-    comet_offline_dir: str | None = None,
+    config: TrainingConfig,
+    output_dir: str | None,
+    comet_offline_dir: str | None,
 ) -> Annotated[TrainingJob, "training_job"]:
-    """Check the hyperparameters, resolve the base model and the output folder, write the job's data files."""
-    try:
-        config = TrainingConfig.model_validate(training or {})
-    except ValidationError as error:
-        raise ValueError(f"invalid `training:` parameters in the config: {error}") from error
+    """Resolve the base model and the output folder, write the job's data files."""
     settings = get_settings()
     run_name = get_step_context().pipeline_run.name
-    folder = Path(output_dir).expanduser() if output_dir else Path(settings.TRAINING_OUTPUT_DIR) / run_name
+    folder = resolve_path(output_dir) if output_dir else resolve_path(settings.TRAINING_OUTPUT_DIR) / run_name
     base_model_path = (
         str(packaged_model_dir()) if config.base_model == PACKAGED_BASE_MODEL else config.base_model
     )
@@ -34,7 +28,7 @@ def prepare_training_job(
         report_to="comet_ml" if settings.COMET_API_KEY or comet_offline_dir else "none",
         comet_project=settings.COMET_PROJECT,
         comet_workspace=settings.COMET_WORKSPACE,
-        comet_offline_dir=Path(comet_offline_dir).expanduser() if comet_offline_dir else None,
+        comet_offline_dir=resolve_path(comet_offline_dir) if comet_offline_dir else None,
     )
     job = prepare_job(
         config, base_model_path, folder.resolve(), instruct_dataset, preference_dataset, tracking

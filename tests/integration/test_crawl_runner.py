@@ -6,13 +6,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from loguru import logger
 
 from llm_engineering.application.crawlers import runner
 from llm_engineering.application.crawlers.base import BaseCrawler, CrawlStatus
+from llm_engineering.application.crawlers.config import CrawlConfig
 from llm_engineering.application.crawlers.dispatcher import CrawlerDispatcher
 from llm_engineering.application.crawlers.planning import round_robin_by_domain
 from llm_engineering.application.crawlers.runner import (
@@ -32,7 +33,11 @@ from tests.integration.test_crawlers import ScriptedServer, closed_port
 # The crawler tests' fixtures: short timeouts and a fresh warehouse, the user, the scripted server.
 crawl_env, user, site = test_crawlers.crawl_env, test_crawlers.user, test_crawlers.site
 
-FAST = {"backoff_base_s": 0.01, "progress": False, "max_retries": 2}
+
+def crawl(user: UserDocument, links: list[str], dispatcher: CrawlerDispatcher, **limits: Any) -> CrawlReport:
+    """crawl_links with quick backoff, no progress bar, 2 retries and the given CrawlConfig limits."""
+    config = CrawlConfig(**{"max_retries": 2, **limits})
+    return crawl_links(user, links, dispatcher, config, backoff_base_s=0.01, progress=False)
 
 
 def by_link(report: CrawlReport) -> dict:
@@ -48,7 +53,7 @@ def test_concurrency_is_bounded_per_domain_but_domains_run_in_parallel(
     site.delay_s = 0.15
     links = [site.url(f"/slow-article/{i}", host) for host in ("127.0.0.1", "localhost") for i in range(6)]
 
-    report = crawl_links(user, links, CrawlerDispatcher.build(), max_workers=6, max_per_domain=2, **FAST)
+    report = crawl(user, links, CrawlerDispatcher.build(), max_workers=6, max_per_domain=2)
 
     assert report.crawled == 12 and report.failed == 0
     assert site.max_in_flight["127.0.0.1"] == 2
@@ -61,7 +66,7 @@ def test_robots_txt_is_fetched_once_per_origin_and_honoured(site: ScriptedServer
     private = [site.url("/private/a"), site.url("/private/b")]
     public = [site.url("/public/a"), site.url("/public/b")]
 
-    report = crawl_links(user, private + public, CrawlerDispatcher.build(), **FAST)
+    report = crawl(user, private + public, CrawlerDispatcher.build())
 
     results = by_link(report)
     for link in private:
@@ -71,13 +76,13 @@ def test_robots_txt_is_fetched_once_per_origin_and_honoured(site: ScriptedServer
     assert site.hits["/robots.txt"] == 1
     assert site.hits["/private/a"] == site.hits["/private/b"] == 0  # never requested
 
-    again = crawl_links(user, private, CrawlerDispatcher.build(), respect_robots_txt=False, **FAST)
+    again = crawl(user, private, CrawlerDispatcher.build(), respect_robots_txt=False)
     assert again.crawled == 2
 
 
 def test_an_unreachable_robots_txt_allows_crawling(site: ScriptedServer, user: UserDocument) -> None:
     # The scripted server answers 404 for robots.txt; a dead host for robots.txt is covered by the crawl error.
-    report = crawl_links(user, [site.url("/article/one")], CrawlerDispatcher.build(), **FAST)
+    report = crawl(user, [site.url("/article/one")], CrawlerDispatcher.build())
     assert report.crawled == 1 and site.hits["/robots.txt"] == 1
 
 
@@ -93,9 +98,7 @@ def test_transient_failures_are_retried_and_permanent_ones_are_not(
     rate_limited = site.url("/rate-limited")
     dead = f"http://127.0.0.1:{closed_port()}/post"
 
-    report = crawl_links(
-        user, [recovers, never, missing, rate_limited, dead], CrawlerDispatcher.build(), **FAST
-    )
+    report = crawl(user, [recovers, never, missing, rate_limited, dead], CrawlerDispatcher.build())
 
     results = by_link(report)
     assert results[recovers].status is CrawlStatus.CRAWLED and results[recovers].attempts == 3
@@ -134,7 +137,7 @@ def test_unexpected_exceptions_fail_one_link_and_network_ones_are_retried(user: 
     dispatcher = CrawlerDispatcher.build().register("http://flaky.test", FlakyNetworkCrawler)
 
     links = ["http://flaky.test/ok", "http://flaky.test/bug"]
-    report = crawl_links(user, links, dispatcher, respect_robots_txt=False, **FAST)
+    report = crawl(user, links, dispatcher, respect_robots_txt=False)
 
     results = by_link(report)
     assert results["http://flaky.test/ok"].status is CrawlStatus.CRAWLED
@@ -178,9 +181,7 @@ def test_one_crawler_instance_per_worker_thread_reused_and_closed(user: UserDocu
     dispatcher = CrawlerDispatcher.build().register("browser.test", ThreadBoundCrawler)
     links = [f"https://browser.test/post/{i}" for i in range(12)]
 
-    report = crawl_links(
-        user, links, dispatcher, max_workers=3, max_per_domain=3, respect_robots_txt=False, **FAST
-    )
+    report = crawl(user, links, dispatcher, max_workers=3, max_per_domain=3, respect_robots_txt=False)
 
     assert report.crawled == 12
     assert 1 <= len(ThreadBoundCrawler.created) <= 3
@@ -193,9 +194,7 @@ def test_one_crawler_instance_per_worker_thread_reused_and_closed(user: UserDocu
 
 def test_duplicate_links_are_crawled_once(site: ScriptedServer, user: UserDocument) -> None:
     link = site.url("/article/dup")
-    report = crawl_links(
-        user, [link, link, f"{link}#comments", f"  {link}  "], CrawlerDispatcher.build(), **FAST
-    )
+    report = crawl(user, [link, link, f"{link}#comments", f"  {link}  "], CrawlerDispatcher.build())
 
     assert len(report.results) == 1 and report.duplicates == 3
     assert site.hits["/article/dup"] == 1
@@ -207,11 +206,11 @@ def test_a_second_run_skips_everything_and_writes_nothing(site: ScriptedServer, 
         "samples/ada_writer/linkedin/Shares.csv",
         site.url("/article/idempotent"),
     ]
-    first = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
+    first = crawl(user, links, CrawlerDispatcher.build())
     assert first.crawled == 3 and first.documents == 4 + 5 + 1
     counts = (ArticleDocument.count(), PostDocument.count())
 
-    second = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
+    second = crawl(user, links, CrawlerDispatcher.build())
 
     assert second.skipped == 3 and second.crawled == 0 and second.documents == 0
     assert (ArticleDocument.count(), PostDocument.count()) == counts == (5, 5)
@@ -228,7 +227,7 @@ def test_the_report_covers_every_link_when_some_fail(site: ScriptedServer, user:
         "samples/does-not-exist.md",
     ]
 
-    report = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
+    report = crawl(user, links, CrawlerDispatcher.build())
 
     assert [result.status for result in report.results] == [
         CrawlStatus.CRAWLED,
@@ -265,7 +264,7 @@ def test_retry_after_is_honoured(site: ScriptedServer, user: UserDocument) -> No
     link = site.url("/rate-limited-once")
     started = time.monotonic()
 
-    report = crawl_links(user, [link], CrawlerDispatcher.build(), **FAST)
+    report = crawl(user, [link], CrawlerDispatcher.build())
 
     assert report.crawled == 1 and by_link(report)[link].attempts == 2
     assert time.monotonic() - started >= 0.95  # waited for Retry-After: 1, not the 0.01 s backoff
@@ -286,7 +285,7 @@ def test_retry_after_is_capped(user: UserDocument, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(runner.time, "sleep", waits.append)
     dispatcher = CrawlerDispatcher.build().register("http://limited.test", RateLimitedCrawler)
 
-    report = crawl_links(user, ["http://limited.test/a"], dispatcher, respect_robots_txt=False, **FAST)
+    report = crawl(user, ["http://limited.test/a"], dispatcher, respect_robots_txt=False)
 
     assert report.failed == 1 and waits == [RETRY_AFTER_MAX_S, RETRY_AFTER_MAX_S]
 
@@ -298,7 +297,7 @@ def test_credentials_in_links_never_reach_the_report_or_the_log(user: UserDocume
     lines: list[str] = []
     sink = logger.add(lines.append, level="DEBUG", format="{message}")
     try:
-        report = crawl_links(user, [link, bad], CrawlerDispatcher.build(), **FAST)
+        report = crawl(user, [link, bad], CrawlerDispatcher.build())
     finally:
         logger.remove(sink)
 
@@ -310,15 +309,13 @@ def test_credentials_in_links_never_reach_the_report_or_the_log(user: UserDocume
 
 
 def test_a_run_where_every_link_fails_says_so(user: UserDocument) -> None:
-    report = crawl_links(user, ["mailto:ada@example.org"], CrawlerDispatcher.build(), **FAST)
+    report = crawl(user, ["mailto:ada@example.org"], CrawlerDispatcher.build())
     assert report.all_failed and report.failed == 1
 
 
 def test_crawl_errors_are_counted_not_raised(site: ScriptedServer, user: UserDocument) -> None:
     try:
-        report = crawl_links(
-            user, [site.url("/paper.pdf"), site.url("/loop")], CrawlerDispatcher.build(), **FAST
-        )
+        report = crawl(user, [site.url("/paper.pdf"), site.url("/loop")], CrawlerDispatcher.build())
     except CrawlError as error:  # pragma: no cover - the assertion below explains the failure
         pytest.fail(f"crawl_links raised for one bad link: {error}")
     assert report.failed == 2 and report.retries == 0
@@ -329,8 +326,8 @@ def test_runner_on_a_real_mongodb_server(mongo_server_stores: str) -> None:
     user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
     links = ["samples/ada_writer/articles", "samples/ada_writer/linkedin/Shares.csv"]
 
-    first = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
-    second = crawl_links(user, links, CrawlerDispatcher.build(), **FAST)
+    first = crawl(user, links, CrawlerDispatcher.build())
+    second = crawl(user, links, CrawlerDispatcher.build())
 
     assert first.crawled == 2 and second.skipped == 2
     assert ArticleDocument.count() == 4 and PostDocument.count() == 5
@@ -384,9 +381,7 @@ def test_browser_crawlers_share_a_few_instances_across_many_workers(user: UserDo
         dispatcher.register(host, BrowserPoolCrawler)
     links = [f"{host}/{i}" for host in hosts for i in range(2)]
 
-    report = crawl_links(
-        user, links, dispatcher, max_workers=12, max_browsers=2, respect_robots_txt=False, **FAST
-    )
+    report = crawl(user, links, dispatcher, max_workers=12, max_browsers=2, respect_robots_txt=False)
 
     assert report.crawled == 12
     assert BrowserPoolCrawler.max_in_flight == 2  # 12 workers, never more than two browsers at work

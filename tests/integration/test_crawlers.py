@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from llm_engineering.application.crawlers.base import CrawlStatus
+from llm_engineering.application.crawlers.config import CrawlConfig
 from llm_engineering.application.crawlers.custom_article import CustomArticleCrawler, SubstackCrawler
 from llm_engineering.application.crawlers.dispatcher import CrawlerDispatcher
 from llm_engineering.application.crawlers.github import GithubCrawler, repository_link
@@ -27,14 +28,25 @@ from llm_engineering.application.crawlers.linkedin_export import LinkedInExportC
 from llm_engineering.application.crawlers.local_files import LocalFilesCrawler
 from llm_engineering.domain.documents import ArticleDocument, PostDocument, RepositoryDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError, UnsupportedLinkError
-from llm_engineering.settings import PROJECT_ROOT, get_settings
-from tests.conftest import OWN_PAGES_DIR, SHARED_PAGES_DIR, serve_directory
+from llm_engineering.settings import PROJECT_ROOT
+from tests.support.http_server import serve_directory
+from tests.support.paths import OWN_PAGES_DIR, SHARED_PAGES_DIR
 
 SAMPLES = PROJECT_ROOT / "samples" / "ada_writer"
 TIMEOUT_S = 5.0  # the normal timeout: a loaded CI machine must not time out ordinary fetches
 SHORT_TIMEOUT_S = 0.5  # only for the tests of slow and trickling responses
 SLOW_PATHS = frozenset({"/slow", "/trickle"})
 MAX_PAGE_BYTES = 1_000_000
+# A normal timeout and a small page limit (huge pages fail fast); the tests of slow responses pass a short
+# timeout themselves.
+TEST_CRAWL = CrawlConfig(
+    timeout_s=TIMEOUT_S,
+    max_page_bytes=MAX_PAGE_BYTES,
+    max_retries=1,
+    github_clone_timeout_s=60,
+    github_max_file_bytes=2_000,
+    github_max_total_bytes=1_000_000,
+)
 
 # --- pages the test server serves ---------------------------------------------------------------------------
 
@@ -227,19 +239,8 @@ def _huge(request: http.server.BaseHTTPRequestHandler) -> None:
 
 
 @pytest.fixture
-def crawl_env(stores: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh warehouse, a normal timeout and a small page limit (huge pages fail fast); the tests of slow
-    responses pass a short timeout themselves."""
-    for name, value in {
-        "CRAWL_TIMEOUT_S": TIMEOUT_S,
-        "CRAWL_MAX_PAGE_BYTES": MAX_PAGE_BYTES,
-        "CRAWL_MAX_RETRIES": 1,
-        "GITHUB_CLONE_TIMEOUT_S": 60,
-        "GITHUB_MAX_FILE_BYTES": 2_000,
-        "GITHUB_MAX_TOTAL_BYTES": 1_000_000,
-    }.items():
-        monkeypatch.setenv(name, str(value))
-    get_settings.cache_clear()
+def crawl_env(stores: Path) -> Path:
+    """A fresh warehouse (the crawlers get TEST_CRAWL's limits)."""
     return stores
 
 
@@ -269,7 +270,7 @@ def test_article_crawler_stores_the_main_text_without_boilerplate(
     site: ScriptedServer, user: UserDocument
 ) -> None:
     link = site.url("/article/boring-pipelines")
-    crawler = CrawlerDispatcher.build().get_crawler(link)
+    crawler = CrawlerDispatcher.build().get_crawler(link, TEST_CRAWL)
     assert isinstance(crawler, CustomArticleCrawler)
 
     result = crawler.extract(link, user)
@@ -296,7 +297,7 @@ def test_substack_post_comes_out_clean_with_platform_substack(
 ) -> None:
     link = site.url("/substack")
     dispatcher = CrawlerDispatcher.build().register(site.base_url, SubstackCrawler)
-    crawler = dispatcher.get_crawler(link)
+    crawler = dispatcher.get_crawler(link, TEST_CRAWL)
     assert isinstance(crawler, SubstackCrawler)
 
     crawler.extract(link, user)
@@ -312,7 +313,7 @@ def test_substack_post_comes_out_clean_with_platform_substack(
 
 def test_pages_in_other_encodings_are_decoded(site: ScriptedServer, user: UserDocument) -> None:
     for path, title in (("/latin1", "Caf\u00e9 cr\u00e8me"), ("/no-content-type", "Untyped")):
-        CustomArticleCrawler().extract(site.url(path), user)
+        CustomArticleCrawler.from_config(TEST_CRAWL).extract(site.url(path), user)
         document = ArticleDocument.find(link=site.url(path))
         assert document is not None and document.content.title == title
 
@@ -344,9 +345,9 @@ def test_bad_pages_raise_crawl_errors_saying_whether_to_retry(
     link = site.url(path)
     # No wall-clock bound (CI machines are loaded): the messages prove the timeout or the size limit cut the
     # request short, since the slow and trickling pages would otherwise arrive whole and be stored.
-    timeout_s = SHORT_TIMEOUT_S if path in SLOW_PATHS else None
+    timeout_s = SHORT_TIMEOUT_S if path in SLOW_PATHS else TIMEOUT_S
     with pytest.raises(CrawlError, match=re.escape(message)) as raised:
-        CustomArticleCrawler(timeout_s=timeout_s).extract(link, user)
+        CustomArticleCrawler(timeout_s=timeout_s, max_bytes=MAX_PAGE_BYTES).extract(link, user)
     assert raised.value.transient is transient
     assert link in str(raised.value)
     assert ArticleDocument.count() == 0
@@ -356,7 +357,7 @@ def test_a_server_error_then_success_stores_the_page_on_the_second_try(
     site: ScriptedServer, user: UserDocument
 ) -> None:
     link = site.url("/flaky/1/page")
-    crawler = CustomArticleCrawler()
+    crawler = CustomArticleCrawler.from_config(TEST_CRAWL)
     with pytest.raises(CrawlError) as raised:
         crawler.extract(link, user)
     assert raised.value.transient
@@ -367,7 +368,7 @@ def test_a_server_error_then_success_stores_the_page_on_the_second_try(
 def test_a_dead_host_is_a_transient_error(user: UserDocument) -> None:
     link = f"http://127.0.0.1:{closed_port()}/post"
     with pytest.raises(CrawlError, match="Cannot connect") as raised:
-        CustomArticleCrawler().extract(link, user)
+        CustomArticleCrawler.from_config(TEST_CRAWL).extract(link, user)
     assert raised.value.transient
 
 
@@ -376,7 +377,7 @@ def test_a_dead_host_is_a_transient_error(user: UserDocument) -> None:
 )
 def test_invalid_links_are_refused_before_any_crawl(link: str) -> None:
     with pytest.raises(UnsupportedLinkError):
-        CrawlerDispatcher.build().get_crawler(link)
+        CrawlerDispatcher.build().get_crawler(link, TEST_CRAWL)
 
 
 # --- the saved real pages of ../shared --------------------------------------------------------------------
@@ -409,7 +410,7 @@ def test_saved_real_pages_are_stored_with_their_article_text(
     dispatcher = CrawlerDispatcher.build()
     for newsletter in ("garymarcus", "substack-headings"):
         dispatcher.register(f"{shared_pages_server}/omnivore-readabilityjs/{newsletter}", SubstackCrawler)
-    crawler = dispatcher.get_crawler(link)
+    crawler = dispatcher.get_crawler(link, TEST_CRAWL)
     assert type(crawler) is crawler_cls
 
     crawler.extract(link, user)
@@ -477,7 +478,7 @@ def test_github_crawler_stores_a_repository_with_its_text_intact(tmp_path: Path,
     repo = make_repo(tmp_path / "repos" / "demo-repo")
     dispatcher = CrawlerDispatcher.build().register((tmp_path / "repos").as_uri(), GithubCrawler)
     link = dispatcher.normalize(repo.as_uri())
-    crawler = dispatcher.get_crawler(link)
+    crawler = dispatcher.get_crawler(link, TEST_CRAWL)
     assert isinstance(crawler, GithubCrawler)
     before = clone_dirs()
 
@@ -500,11 +501,11 @@ def test_crawl_counts_no_document_when_the_link_was_stored_meanwhile(
 ) -> None:
     # `crawl` bypasses the "already stored?" check, as a second worker racing on the same link would.
     repo = make_repo(tmp_path / "repos" / "demo")
-    assert GithubCrawler().crawl(repo.as_uri(), user) == 1
-    assert GithubCrawler().crawl(repo.as_uri(), user) == 0
+    assert GithubCrawler.from_config(TEST_CRAWL).crawl(repo.as_uri(), user) == 1
+    assert GithubCrawler.from_config(TEST_CRAWL).crawl(repo.as_uri(), user) == 0
     article = site.url("/article/raced")
-    assert CustomArticleCrawler().crawl(article, user) == 1
-    assert CustomArticleCrawler().crawl(article, user) == 0
+    assert CustomArticleCrawler.from_config(TEST_CRAWL).crawl(article, user) == 1
+    assert CustomArticleCrawler.from_config(TEST_CRAWL).crawl(article, user) == 0
     assert RepositoryDocument.count() == 1 and ArticleDocument.count() == 1
 
 
@@ -524,7 +525,7 @@ def test_github_links_of_one_repository_are_stored_once_without_credentials(user
         author_id=user.id,
         author_full_name=user.full_name,
     ).save()
-    crawler = GithubCrawler()
+    crawler = GithubCrawler.from_config(TEST_CRAWL)
     for form in forms:  # already stored under the normalised link: skipped, nothing cloned
         assert crawler.extract(form, user).status is CrawlStatus.SKIPPED
 
@@ -535,7 +536,7 @@ def test_github_crawler_reads_a_bare_repository_and_stops_at_the_total_limit(
     source = make_repo(tmp_path / "work" / "demo")
     bare = tmp_path / "bare" / "demo.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(source), str(bare)], check=True)
-    crawler = GithubCrawler(max_total_bytes=200)
+    crawler = GithubCrawler(max_total_bytes=200, max_file_bytes=TEST_CRAWL.github_max_file_bytes)
 
     crawler.extract(bare.as_uri(), user)
 
@@ -550,7 +551,7 @@ def test_a_missing_repository_is_a_permanent_error_naming_the_link(
 ) -> None:
     link = (tmp_path / "no-such-repo").as_uri()
     with pytest.raises(CrawlError, match="does not exist") as raised:
-        GithubCrawler().extract(link, user)
+        GithubCrawler.from_config(TEST_CRAWL).extract(link, user)
     assert not raised.value.transient and link in str(raised.value)
     assert RepositoryDocument.count() == 0
 
@@ -561,7 +562,7 @@ def test_a_missing_repository_is_a_permanent_error_naming_the_link(
 def test_a_folder_of_articles_becomes_one_document_per_file(user: UserDocument) -> None:
     dispatcher = CrawlerDispatcher.build()
     link = dispatcher.normalize("samples/ada_writer/articles")  # relative to the project root
-    crawler = dispatcher.get_crawler(link)
+    crawler = dispatcher.get_crawler(link, TEST_CRAWL)
     assert isinstance(crawler, LocalFilesCrawler)
 
     result = crawler.extract(link, user)
@@ -648,7 +649,7 @@ def test_local_sources_that_cannot_be_crawled(tmp_path: Path, user: UserDocument
 def test_linkedin_export_csv_becomes_posts(user: UserDocument) -> None:
     dispatcher = CrawlerDispatcher.build()
     link = dispatcher.normalize(str(SAMPLES / "linkedin" / "Shares.csv"))
-    crawler = dispatcher.get_crawler(link)
+    crawler = dispatcher.get_crawler(link, TEST_CRAWL)
     assert isinstance(crawler, LinkedInExportCrawler)
 
     result = crawler.extract(link, user)
@@ -732,7 +733,7 @@ def test_own_saved_pages_are_stored_with_their_article_text(
     try:
         link = f"{base_url}/{page}/source.html"
         dispatcher = CrawlerDispatcher.build().register(f"{base_url}/own/substack-post", SubstackCrawler)
-        crawler = dispatcher.get_crawler(link)
+        crawler = dispatcher.get_crawler(link, TEST_CRAWL)
         assert type(crawler) is crawler_cls
         assert crawler.extract(link, user).status is CrawlStatus.CRAWLED
     finally:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from llm_engineering.application.fetching.browser import find_chromium_binary
-from tests.conftest import PROJECT_ROOT
+from tests.support.paths import PROJECT_ROOT
 
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 HEADLESS = [

@@ -1,16 +1,18 @@
 """The digital_data_etl ZenML pipeline, run for real in the isolated ZenML store of the test session."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from zenml.client import Client
 
 from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
-from llm_engineering.settings import get_settings
 from pipelines.digital_data_etl import digital_data_etl
-from tests.conftest import FIXTURES_DIR, PROJECT_ROOT, serve_directory
 from tests.integration import test_crawlers
 from tests.integration.test_crawlers import ScriptedServer
+from tests.support.http_server import serve_directory
+from tests.support.paths import FIXTURES_DIR, PROJECT_ROOT
+from tests.support.pipelines import run_pipeline_with
 
 
 @pytest.fixture
@@ -25,8 +27,10 @@ def crawl_metadata(run_id) -> dict:
     return dict(run.steps["crawl_links"].outputs["crawled_links"][0].run_metadata)
 
 
-def run_etl(user_full_name: str, links: list[str]):
-    return digital_data_etl.with_options(enable_cache=False)(user_full_name=user_full_name, links=links)
+def run_etl(folder: Path, user_full_name: str, links: list[str], **crawl: object):
+    """The pipeline from a YAML config, as the CLI runs it; `crawl` sets CrawlConfig limits."""
+    parameters = {"user_full_name": user_full_name, "links": links, "crawl": crawl}
+    return run_pipeline_with(digital_data_etl, folder, parameters, enable_cache=False)
 
 
 def test_etl_crawls_reports_failures_and_is_idempotent(stores, site: str) -> None:
@@ -36,7 +40,7 @@ def test_etl_crawls_reports_failures_and_is_idempotent(stores, site: str) -> Non
         f"{site}/missing-page.html",  # 404: reported, the run goes on
         str(PROJECT_ROOT / "samples" / "ada_writer" / "linkedin" / "Shares.csv"),
     ]
-    run = run_etl("Ada Writer", links)
+    run = run_etl(stores, "Ada Writer", links)
     assert run.status == "completed"
     metadata = crawl_metadata(run.id)
     assert metadata["crawled"] == 3 and metadata["failed"] == 1 and metadata["skipped_as_existing"] == 0
@@ -55,7 +59,7 @@ def test_etl_crawls_reports_failures_and_is_idempotent(stores, site: str) -> Non
     posts_before = PostDocument.count(author_id=user.id)
     assert posts_before > 0
 
-    rerun = run_etl("Ada Writer", links)
+    rerun = run_etl(stores, "Ada Writer", links)
     again = crawl_metadata(rerun.id)
     assert again["crawled"] == 0 and again["skipped_as_existing"] == 3 and again["failed"] == 1
     assert ArticleDocument.count() == 2 and PostDocument.count() == posts_before and UserDocument.count() == 1
@@ -63,20 +67,15 @@ def test_etl_crawls_reports_failures_and_is_idempotent(stores, site: str) -> Non
 
 def test_etl_step_fails_when_every_link_failed(stores, site: str) -> None:
     with pytest.raises(RuntimeError, match="crawl_links"):  # ZenML names the failed step
-        run_etl("Ada Writer", [f"{site}/nope.html", "ftp://example.com/file", "not a url"])
+        run_etl(stores, "Ada Writer", [f"{site}/nope.html", "ftp://example.com/file", "not a url"])
     assert ArticleDocument.count() == 0
     failed_run = Client().get_pipeline("digital_data_etl").last_run
     assert failed_run.status == "failed" and failed_run.steps["crawl_links"].status == "failed"
 
 
-def test_etl_reports_each_bad_input_with_a_clear_reason(
-    stores, site: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_etl_reports_each_bad_input_with_a_clear_reason(stores, site: str) -> None:
     # Short limits only here: a slow page times out, a streamed one goes over the size limit.
-    monkeypatch.setenv("CRAWL_TIMEOUT_S", str(test_crawlers.SHORT_TIMEOUT_S))
-    monkeypatch.setenv("CRAWL_MAX_PAGE_BYTES", "200000")
-    monkeypatch.setenv("CRAWL_MAX_RETRIES", "0")
-    get_settings.cache_clear()
+    limits = {"timeout_s": test_crawlers.SHORT_TIMEOUT_S, "max_page_bytes": 200_000, "max_retries": 0}
     bad_site = ScriptedServer()
     try:
         bad = {
@@ -88,10 +87,9 @@ def test_etl_reports_each_bad_input_with_a_clear_reason(
         # A missing git repository cannot be routed here: the default dispatcher sends file:// paths to the
         # local-files crawler and github.com cannot be reached offline; test_crawlers covers it.
         good = [f"{site}/first-post.html", f"{site}/second-post.html"]
-        run = run_etl("Ada Writer", good + list(bad))
+        run = run_etl(stores, "Ada Writer", good + list(bad), **limits)
     finally:
         bad_site.close()
-        get_settings.cache_clear()
 
     assert run.status == "completed"
     metadata = crawl_metadata(run.id)

@@ -12,12 +12,14 @@ import pytest
 from zenml.client import Client
 
 from llm_engineering.application.crawlers.base import CrawlStatus
+from llm_engineering.application.crawlers.config import CrawlConfig
 from llm_engineering.application.crawlers.dispatcher import CrawlerDispatcher
 from llm_engineering.application.crawlers.profiles import ProfileFeedCrawler
 from llm_engineering.application.crawlers.runner import crawl_links
 from llm_engineering.domain.documents import ArticleDocument, UserDocument
 from pipelines.digital_data_etl import digital_data_etl
 from tests.support.feed_site import ATOM_POSTS, RSS_POSTS, FeedSite
+from tests.support.pipelines import run_pipeline_with
 
 WALL_WORDS = ("Just a moment", "verify you are human", "Create an account", "connection is secure")
 
@@ -76,7 +78,9 @@ def test_feeds_walls_and_a_medium_export_through_the_etl_pipeline(
         *map(feed_site.url, walls),
         str(medium_export(tmp_path)),
     ]
-    run = digital_data_etl.with_options(enable_cache=False)(user_full_name="Ada Writer", links=links)
+    run = run_pipeline_with(
+        digital_data_etl, tmp_path, {"user_full_name": "Ada Writer", "links": links}, enable_cache=False
+    )
     assert run.status == "completed"  # blocked links do not fail the run
     metadata = crawl_metadata(run.id)
     assert (metadata["crawled"], metadata["failed"], metadata["blocked"]) == (3, 0, 4)
@@ -109,7 +113,9 @@ def test_feeds_walls_and_a_medium_export_through_the_etl_pipeline(
     texts = " ".join(article.content.content for article in articles.values())
     assert not any(word in texts for word in WALL_WORDS)
 
-    rerun = digital_data_etl.with_options(enable_cache=False)(user_full_name="Ada Writer", links=links)
+    rerun = run_pipeline_with(
+        digital_data_etl, tmp_path, {"user_full_name": "Ada Writer", "links": links}, enable_cache=False
+    )
     again = crawl_metadata(rerun.id)
     assert (again["crawled"], again["skipped_as_existing"], again["blocked"]) == (0, 3, 4)
     assert again["documents_written"] == 0 and ArticleDocument.count() == len(articles)
@@ -124,7 +130,11 @@ def test_profile_shortcut_reads_the_feed_and_a_blocked_feed_is_reported(stores, 
         .register(feed_site.url("/@bob"), ProfileFeedCrawler)
     )
     report = crawl_links(
-        user, [feed_site.url("/@ada"), feed_site.url("/@bob")], dispatcher, progress=False, max_retries=0
+        user,
+        [feed_site.url("/@ada"), feed_site.url("/@bob")],
+        dispatcher,
+        CrawlConfig(max_retries=0),
+        progress=False,
     )
     ada, bob = report.results
     assert ada.status is CrawlStatus.CRAWLED and ada.documents == 1 and feed_site.hits["/feed/@ada"] == 1
@@ -141,7 +151,9 @@ def test_profile_shortcut_reads_the_feed_and_a_blocked_feed_is_reported(stores, 
 def test_robots_txt_is_honoured_for_the_post_pages_of_a_feed(stores, feed_site: FeedSite) -> None:
     feed_site.robots_txt = "User-agent: *\nDisallow: /posts/atom-two\n"
     user = UserDocument.get_or_create(first_name="Ada", last_name="Writer")
-    report = crawl_links(user, [feed_site.url("/atom")], progress=False, respect_robots_txt=True)
+    report = crawl_links(
+        user, [feed_site.url("/atom")], config=CrawlConfig(respect_robots_txt=True), progress=False
+    )
     result = report.results[0]
     assert result.status is CrawlStatus.CRAWLED and result.documents == 1  # atom-one only
     assert feed_site.hits["/posts/atom-two"] == 0

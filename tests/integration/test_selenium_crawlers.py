@@ -30,7 +30,8 @@ from llm_engineering.application.fetching.browser import INSTALL_HINT, find_chro
 from llm_engineering.domain.documents import ArticleDocument, PostDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError, ImproperlyConfigured
 from llm_engineering.settings import get_settings
-from tests.conftest import SHARED_PAGES_DIR, serve_directory
+from tests.support.http_server import serve_directory
+from tests.support.paths import SHARED_PAGES_DIR
 
 LOOPBACK_ONLY = ("--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",)
 _HAS_CHROMIUM = find_chromium_binary() is not None and bool(

@@ -7,7 +7,7 @@ import tomllib
 
 import yaml
 
-from tests.conftest import PROJECT_ROOT
+from tests.support.paths import PROJECT_ROOT
 from tools.commands.datasets import DATASET_TASKS
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import builtins
 
-from tests.conftest import PROJECT_ROOT
+from tests.support.paths import PROJECT_ROOT
 
 PACKAGES = ("llm_engineering", "steps", "pipelines", "tools")
 BUILTIN_EXCEPTIONS = {

@@ -17,7 +17,7 @@ from llm_engineering.application.extraction import (
     extract_medium_article,
     extract_substack_article,
 )
-from tests.conftest import OWN_PAGES_DIR, SHARED_PAGES_DIR
+from tests.support.paths import OWN_PAGES_DIR, SHARED_PAGES_DIR
 
 PARAGRAPH_1 = (
     "Vector databases store embeddings next to their payloads, which lets a retrieval step filter by author "

@@ -12,8 +12,8 @@ from llm_engineering.application.extraction import ExtractionError
 from llm_engineering.application.extraction.feeds import canonical_link, entry_text, is_feed, parse_feed
 from llm_engineering.application.fetching.walls import detect_wall, wall_hint
 from llm_engineering.domain.exceptions import CrawlError
-from tests.conftest import SHARED_PAGES_DIR
 from tests.support.feed_site import CHALLENGE_PAGE, LOGIN_WALL_PAGE, VERIFY_PAGE, post_page
+from tests.support.paths import SHARED_PAGES_DIR
 
 ARTICLE_QUOTING_A_CAPTCHA = (
     "<html><head><title>How captchas work</title></head><body><article>"

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from llm_engineering.application.crawlers.linkedin import activity_url, needs_login, post_link_for
 from llm_engineering.application.extraction.sites.linkedin import extract_linkedin_posts
 from llm_engineering.application.extraction.sites.linkedin_text import render_text
-from tests.conftest import SHARED_PAGES_DIR
+from tests.support.paths import SHARED_PAGES_DIR
 
 FEED = "https://www.linkedin.com/feed/update/"
 

@@ -10,7 +10,7 @@ from llm_engineering.infrastructure.db.mongo import get_database, reset_connecti
 from llm_engineering.infrastructure.db.qdrant import is_local_mode
 from llm_engineering.infrastructure.redaction import describe_host, mask_uri
 from llm_engineering.settings import PROJECT_ROOT, Settings, get_settings
-from tests.conftest import PROJECT_ROOT as TESTS_PROJECT_ROOT
+from tests.support.paths import PROJECT_ROOT as TESTS_PROJECT_ROOT
 
 
 def test_defaults_are_embedded_stores_under_the_project(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 
-from tools.cli_support import fail, run_pipeline, step_output_metadata
-from tools.pipeline_config import load_config, resolve_config_path
+from tools.cli_support import fail, run_pipeline, step_output
+from tools.pipeline_config import build_config, resolve_config_path
 
 commands = typer.Typer()
 
@@ -27,22 +27,9 @@ def etl(
     from pipelines.digital_data_etl import digital_data_etl
 
     run = run_pipeline(digital_data_etl, config, "digital_data_etl", cache)
-    metadata = step_output_metadata(run, "crawl_links", "crawled_links")
-    typer.echo(
-        f"ETL done: {metadata.get('crawled', 0)} crawled, {metadata.get('skipped_as_existing', 0)} skipped "
-        f"(already stored), {metadata.get('failed', 0)} failed, {metadata.get('blocked', 0)} blocked; "
-        f"{metadata.get('documents_written', 0)} documents written."
-    )
-    for domain, counts in (metadata.get("by_domain") or {}).items():
-        typer.echo(
-            f"  {domain}: {counts.get('crawled', 0)} crawled, {counts.get('skipped', 0)} skipped, "
-            f"{counts.get('failed', 0)} failed, {counts.get('blocked', 0)} blocked"
-        )
-        for failure in counts.get("failures", []):
-            typer.echo(f"    FAILED {failure['link']}: {failure['reason']}")
-    # Bot walls (challenge pages, captchas, login walls): nothing stored; the hint says what to crawl instead.
-    for blocked in metadata.get("blocked_links") or []:
-        typer.echo(f"  BLOCKED {blocked['link']}: {blocked['reason']}. Instead: {blocked['hint']}.")
+    summary = step_output(run, "crawl_links", "crawl_summary")
+    for line in summary.lines():
+        typer.echo(line)
 
 
 @commands.command()
@@ -55,12 +42,12 @@ def features(
     """Clean, chunk and embed the warehouse into Qdrant (the `feature_engineering` pipeline)."""
     from pipelines.feature_engineering import feature_engineering
 
-    check_authors(config)
+    check_authors(feature_engineering, config)
     run = run_pipeline(feature_engineering, config, "feature_engineering", cache)
     print_feature_summary(run)
 
 
-def check_authors(config: str) -> None:
+def check_authors(pipeline: Any, config: str) -> None:
     """The config's authors (or, with none named, any author) are in the warehouse before the run starts; if
     not, the error says how to add them."""
     from llm_engineering.application.preprocessing.warehouse_query import find_authors
@@ -68,8 +55,8 @@ def check_authors(config: str) -> None:
     from tools.pipeline_config import ConfigError
 
     try:
-        parameters = load_config(resolve_config_path(config)).get("parameters") or {}
-        find_authors(parameters.get("author_full_names"))
+        typed, _ = build_config(pipeline, resolve_config_path(config))
+        find_authors(typed.author_full_names)
     except (ConfigError, DocumentNotFoundError, DatabaseConnectionError, ValueError) as error:
         fail(str(error))
 
@@ -90,14 +77,14 @@ def print_feature_summary(run: Any) -> None:
                 typer.echo(f"  {step_name} -> {output_name}")
                 for key, value in shown.items():
                     typer.echo(f"      {key}: {_compact(value)}")
-    commit = step_output_metadata(run, "commit_documents", "commit_report")
-    changes = step_output_metadata(run, "clean_documents", "document_changes")
-    rebuilt = ", ".join(changes.get("rebuilt") or []) or "none"
+    commit = step_output(run, "commit_documents", "commit_report")
+    changes = step_output(run, "clean_documents", "document_changes")
+    rebuilt = ", ".join(category.value for category in changes.rebuilt) or "none"
     typer.echo(
-        f"Feature store: {commit.get('embedded_chunks_written', 0)} chunk(s) written (dense + BM25 vectors), "
-        f"{commit.get('stale_chunks_deleted', 0)} stale chunk(s) deleted, "
-        f"{commit.get('cleaned_documents_written', 0)} cleaned document(s) written, "
-        f"{commit.get('removed_documents_deleted', 0)} removed; collections rebuilt: {rebuilt}."
+        f"Feature store: {commit.embedded_chunks_written} chunk(s) written (dense + BM25 vectors), "
+        f"{commit.stale_chunks_deleted} stale chunk(s) deleted, "
+        f"{commit.cleaned_documents_written} cleaned document(s) written, "
+        f"{commit.removed_documents_deleted} removed; collections rebuilt: {rebuilt}."
     )
 
 
@@ -116,10 +103,12 @@ def end_to_end_data(
     ),
 ) -> None:
     """Run the ETL for a config, then the feature pipeline for that config's author."""
+    from pipelines.digital_data_etl import digital_data_etl
     from pipelines.feature_engineering import feature_engineering
 
     etl(config=etl_config, cache=False)
-    author = load_config(resolve_config_path(etl_config))["parameters"]["user_full_name"]
+    etl_run_config, _ = build_config(digital_data_etl, resolve_config_path(etl_config))
+    author = etl_run_config.user_full_name
     run = run_pipeline(
         feature_engineering, features_config, "feature_engineering", False, {"author_full_names": [author]}
     )

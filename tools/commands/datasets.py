@@ -16,24 +16,25 @@ commands = typer.Typer()
 
 
 def load_curation_config(path: Path | None) -> CurationConfig:
-    """A YAML of CurationConfig fields, at the top level or under `parameters:`."""
-    import yaml
+    """A YAML of CurationConfig fields, at the top level or under `parameters:`; read and checked like a
+    pipeline config (the errors name the file and the key)."""
     from pydantic import ValidationError
 
     from llm_engineering.application.dataset.curation import CurationConfig
+    from tools.pipeline_config import ConfigError, describe_errors, load_config, resolve_config_path
 
     if path is None:
         return CurationConfig()
-    if not path.is_file():
-        fail(f"config file {path} does not exist.")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if isinstance(data, dict) and isinstance(data.get("parameters"), dict):
-        data = data["parameters"]
     try:
+        resolved = resolve_config_path(path)
+        data = load_config(resolved)
+        data = data["parameters"] if isinstance(data.get("parameters"), dict) else data
         return CurationConfig.model_validate(data)
+    except ConfigError as error:
+        fail(str(error))
     except ValidationError as error:
-        fail(f"{path} is not a valid curation config: {error}")
-        raise  # unreachable: fail() exits
+        fail(describe_errors(resolved, "curate-dataset", CurationConfig, error))
+    raise AssertionError("unreachable: fail() exits")
 
 
 @commands.command("curate-dataset")
@@ -99,28 +100,34 @@ def generate_datasets(
     show_prompts: int = typer.Option(2, help="With --dry-run: how many prompts to print in full."),
 ) -> None:
     """Generate an instruction or preference dataset from the authors' cleaned texts with a teacher LLM."""
-    from llm_engineering.infrastructure.llm import LLMClient
-    from llm_engineering.infrastructure.llm.config import NOT_CONFIGURED_HELP
-    from tools.commands.dataset_summary import dry_run_prompts, print_generation_summary
-    from tools.pipeline_config import ConfigError, load_config, resolve_config_path
+    from tools.pipeline_config import ConfigError, build_config, load_config, resolve_config_path
 
     try:
-        data = load_config(resolve_config_path(config))
+        config_path = resolve_config_path(config)
+        data = load_config(config_path)
     except ConfigError as error:
         fail(str(error))
-    kind = decide_dataset_type(dataset_type, data, config)
-    data["parameters"] = {**(data.get("parameters") or {}), "dataset_type": kind.value}
-    if dry_run:
-        dry_run_prompts(data, show_prompts)
-        return
-    if not LLMClient.is_configured():
-        fail(f"{NOT_CONFIGURED_HELP} Or see the prompts without calling anything: --dry-run.")
-    from pipelines.generate_datasets import generate_datasets as pipeline
-    from tools.cli_support import run_pipeline
+    kind = decide_dataset_type(dataset_type, data, config)  # before the pipeline (and ZenML) is imported
 
     parameters: dict = {"dataset_type": kind.value, "use_cache": cache, "retry_failed": retry_failed}
     if output_dir is not None:
         parameters["output_dir"] = str(output_dir.expanduser().resolve())
+    from pipelines.generate_datasets import generate_datasets as pipeline
+
+    try:
+        run_config, _ = build_config(pipeline, config_path, parameters)
+    except ConfigError as error:
+        fail(str(error))
+    from llm_engineering.infrastructure.llm import LLMClient
+    from llm_engineering.infrastructure.llm.config import NOT_CONFIGURED_HELP
+    from tools.cli_support import run_pipeline
+    from tools.commands.dataset_summary import dry_run_prompts, print_generation_summary
+
+    if dry_run:
+        dry_run_prompts(run_config, show_prompts)
+        return
+    if not LLMClient.is_configured():
+        fail(f"{NOT_CONFIGURED_HELP} Or see the prompts without calling anything: --dry-run.")
     run = run_pipeline(pipeline, config, f"generate_{kind.value}_datasets", False, parameters)
     print_generation_summary(run)
 

@@ -54,8 +54,7 @@ def evaluate(
     if author:
         parameters["author_full_name"] = author
     if dataset:
-        local = Path(dataset).expanduser()
-        parameters["dataset"] = str(local.resolve()) if local.exists() else dataset
+        parameters["dataset"] = dataset  # resolved like every path (a local one), else a Hub id
     check_dataset(config, parameters.get("dataset"))
     run = run_pipeline(evaluating, config, "evaluating", False, parameters, model)
     run = Client().get_pipeline_run(run.id)
@@ -85,12 +84,12 @@ def evaluate(
 def check_dataset(config: str, dataset: str | None) -> None:
     """The dataset exists before the run starts (a missing one names the command that makes it)."""
     from llm_engineering.application.dataset.io import resolve_dataset_source
+    from pipelines.config import DEFAULT_INSTRUCT_DATASET
     from tools.pipeline_config import ConfigError, load_config, resolve_config_path
 
     try:
-        dataset = dataset or (load_config(resolve_config_path(config)).get("parameters") or {}).get("dataset")
-        if dataset:
-            resolve_dataset_source(dataset, "instruct")
+        parameters = load_config(resolve_config_path(config)).get("parameters") or {}
+        resolve_dataset_source(dataset or parameters.get("dataset") or DEFAULT_INSTRUCT_DATASET, "instruct")
     except (ConfigError, FileNotFoundError) as error:
         fail(str(error))
 

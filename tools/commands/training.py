@@ -44,7 +44,7 @@ def train(
 def check_datasets(config: str, overrides: dict[str, str]) -> None:
     """Both datasets exist before the run starts (a missing one names the command that makes it)."""
     from llm_engineering.application.dataset.io import resolve_dataset_source
-    from pipelines.training import DEFAULT_INSTRUCT_DATASET, DEFAULT_PREFERENCE_DATASET
+    from pipelines.config import DEFAULT_INSTRUCT_DATASET, DEFAULT_PREFERENCE_DATASET
     from tools.pipeline_config import ConfigError, load_config, resolve_config_path
 
     try:
@@ -62,19 +62,23 @@ def check_datasets(config: str, overrides: dict[str, str]) -> None:
 
 
 def training_summary(run: Any) -> str:
-    """The run's one-line summary, read back from ZenML (the model version and its metadata)."""
+    """The run's one-line summary, from its typed artifacts (the metrics, the adapter folder it registered)
+    and the `llm_twin` version the run made."""
     from zenml.client import Client
+
+    from tools.cli_support import step_output
 
     run = Client().get_pipeline_run(run.id)
     version = run.model_version
     if version is None:
         fail(f"run '{run.name}' is linked to no model version")
-    metadata = version.run_metadata
-    accuracy = metadata.get("dpo_reward_accuracy")
+    metrics = step_output(run, "save_training_output", "training_metrics")
+    adapter_dir = step_output(run, "register_model", "adapter_dir")
+    accuracy = metrics.dpo.reward_accuracy if metrics.dpo is not None else None
     return (
-        f"training done: sft_eval_loss_before={metadata['sft_eval_loss_before']:.4f} "
-        f"sft_eval_loss_after={metadata['sft_eval_loss_after']:.4f} "
+        f"training done: sft_eval_loss_before={metrics.sft.eval_loss_before:.4f} "
+        f"sft_eval_loss_after={metrics.sft.eval_loss_after:.4f} "
         f"dpo_reward_accuracy={'n/a' if accuracy is None else f'{accuracy:.4f}'} "
-        f"tokens_per_s={metadata['tokens_per_s']:.1f} backend={metadata['backend']} "
-        f"adapter_dir={metadata['adapter_dir']} model_version={version.number}"
+        f"tokens_per_s={metrics.sft.tokens_per_s:.1f} backend={metrics.backend} "
+        f"adapter_dir={adapter_dir} model_version={version.number}"
     )

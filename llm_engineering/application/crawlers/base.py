@@ -5,11 +5,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
 
 from loguru import logger
 
+from llm_engineering.application.crawlers.config import CrawlConfig
 from llm_engineering.application.crawlers.robots import RobotsTxt
 from llm_engineering.domain.base.nosql import NoSQLBaseDocument
 from llm_engineering.domain.documents import UserDocument
@@ -74,11 +75,16 @@ class BaseCrawler(ABC):
     """
 
     model: ClassVar[type[NoSQLBaseDocument]]
-    # A crawler that drives a browser: the runner limits how many work at once (SELENIUM_MAX_WORKERS).
+    # A crawler that drives a browser: the runner limits how many work at once (CrawlConfig.max_browsers).
     uses_browser: ClassVar[bool] = False
     # The run's robots.txt rules (None: not honoured), set by the runner, for the pages a crawler reaches from
     # its link (the posts of a feed); the link itself is checked by the runner.
     robots: RobotsTxt | None = None
+
+    @classmethod
+    def from_config(cls, config: CrawlConfig) -> Self:
+        """An instance with the run's crawl limits (crawlers without limits of their own ignore them)."""
+        return cls()
 
     @property
     def name(self) -> str:

@@ -6,7 +6,7 @@ raised as BlockedError and reported as `blocked`, never stored."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from loguru import logger
 
@@ -17,6 +17,7 @@ from llm_engineering.application.crawlers.base import (
     NotesMixin,
     link_domain,
 )
+from llm_engineering.application.crawlers.config import DEFAULT_CRAWL, CrawlConfig
 from llm_engineering.application.crawlers.feed import check_outcome, ingest_feed
 from llm_engineering.application.crawlers.robots import DISALLOWED_BY_ROBOTS
 from llm_engineering.application.extraction import ExtractedArticle, ExtractionError, extract_article
@@ -48,11 +49,16 @@ class CustomArticleCrawler(NotesMixin, BaseCrawler):
     model: ClassVar[type[ArticleDocument]] = ArticleDocument
     platform: ClassVar[str | None] = None  # None: the link's domain
 
-    def __init__(self, *, timeout_s: float | None = None, max_bytes: int | None = None) -> None:
-        settings = get_settings()
-        self.timeout_s = timeout_s if timeout_s is not None else settings.CRAWL_TIMEOUT_S
-        self.max_bytes = max_bytes if max_bytes is not None else settings.CRAWL_MAX_PAGE_BYTES
-        self._session = new_session(settings.USER_AGENT)
+    def __init__(
+        self, *, timeout_s: float = DEFAULT_CRAWL.timeout_s, max_bytes: int = DEFAULT_CRAWL.max_page_bytes
+    ) -> None:
+        self.timeout_s = timeout_s
+        self.max_bytes = max_bytes
+        self._session = new_session(get_settings().USER_AGENT)
+
+    @classmethod
+    def from_config(cls, config: CrawlConfig) -> Self:
+        return cls(timeout_s=config.timeout_s, max_bytes=config.max_page_bytes)
 
     def extract(self, link: str, user: UserDocument) -> CrawlResult:
         result = super().extract(link, user)

@@ -22,6 +22,7 @@ from typing import Self
 from urllib.parse import urlsplit, urlunsplit
 
 from llm_engineering.application.crawlers.base import BaseCrawler
+from llm_engineering.application.crawlers.config import DEFAULT_CRAWL, CrawlConfig
 from llm_engineering.application.crawlers.custom_article import CustomArticleCrawler, SubstackCrawler
 from llm_engineering.application.crawlers.linkedin_export import LinkedInExportCrawler
 from llm_engineering.application.crawlers.local_files import LocalFilesCrawler
@@ -194,6 +195,6 @@ class CrawlerDispatcher:
             return {"csv": LinkedInExportCrawler, "zip": MediumExportCrawler}.get(suffix, LocalFilesCrawler)
         return CustomArticleCrawler
 
-    def get_crawler(self, link: str) -> BaseCrawler:
+    def get_crawler(self, link: str, config: CrawlConfig = DEFAULT_CRAWL) -> BaseCrawler:
         """A new instance of the crawler for `link` (validated first). Crawl `normalize(link)` with it."""
-        return self.crawler_class(link)()
+        return self.crawler_class(link).from_config(config)

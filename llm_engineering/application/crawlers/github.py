@@ -12,17 +12,17 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Self
 from urllib.parse import urlsplit
 
 from loguru import logger
 
 from llm_engineering.application.crawlers.base import BaseCrawler, NotesMixin
+from llm_engineering.application.crawlers.config import DEFAULT_CRAWL, CrawlConfig
 from llm_engineering.domain.content import RepositoryContent
 from llm_engineering.domain.documents import RepositoryDocument, UserDocument
 from llm_engineering.domain.exceptions import CrawlError
 from llm_engineering.infrastructure.redaction import mask_uri, redact, strip_credentials
-from llm_engineering.settings import get_settings
 
 IGNORED_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "CVS", "_darcs", "__pycache__", "node_modules"})
 LOCK_FILES = frozenset(
@@ -118,7 +118,8 @@ def shallow_clone(link: str, destination: Path, timeout_s: float) -> None:
         ) from error
     except subprocess.TimeoutExpired as error:
         raise CrawlError(
-            f"Cloning {shown} took longer than {timeout_s:g} s (GITHUB_CLONE_TIMEOUT_S).", transient=True
+            f"Cloning {shown} took longer than {timeout_s:g} s (crawl: github_clone_timeout_s).",
+            transient=True,
         ) from error
     if completed.returncode == 0:
         return
@@ -185,14 +186,21 @@ class GithubCrawler(NotesMixin, BaseCrawler):
     def __init__(
         self,
         *,
-        clone_timeout_s: float | None = None,
-        max_file_bytes: int | None = None,
-        max_total_bytes: int | None = None,
+        clone_timeout_s: float = DEFAULT_CRAWL.github_clone_timeout_s,
+        max_file_bytes: int = DEFAULT_CRAWL.github_max_file_bytes,
+        max_total_bytes: int = DEFAULT_CRAWL.github_max_total_bytes,
     ) -> None:
-        settings = get_settings()
-        self.clone_timeout_s = clone_timeout_s or settings.GITHUB_CLONE_TIMEOUT_S
-        self.max_file_bytes = max_file_bytes or settings.GITHUB_MAX_FILE_BYTES
-        self.max_total_bytes = max_total_bytes or settings.GITHUB_MAX_TOTAL_BYTES
+        self.clone_timeout_s = clone_timeout_s
+        self.max_file_bytes = max_file_bytes
+        self.max_total_bytes = max_total_bytes
+
+    @classmethod
+    def from_config(cls, config: CrawlConfig) -> Self:
+        return cls(
+            clone_timeout_s=config.github_clone_timeout_s,
+            max_file_bytes=config.github_max_file_bytes,
+            max_total_bytes=config.github_max_total_bytes,
+        )
 
     def document_link(self, link: str) -> str:
         return repository_link(link)

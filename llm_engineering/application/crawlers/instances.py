@@ -1,5 +1,5 @@
 """Crawler instances during a run: one per (worker thread, crawler class) for light crawlers, and a small
-shared pool for browser crawlers, so that at most `browser_slots` browsers work at once however many
+shared pool for browser crawlers, so that at most `max_browsers` browsers work at once however many
 workers the run has (a headless Chromium costs far more memory and CPU than an HTTP request)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from loguru import logger
 
 from llm_engineering.application.crawlers.base import BaseCrawler
+from llm_engineering.application.crawlers.config import CrawlConfig
 from llm_engineering.domain.exceptions import CrawlError, LLMTwinError
 
 
@@ -19,7 +20,9 @@ class CrawlerUnavailable(LLMTwinError):  # noqa: N818 - it names a state, like t
 
 
 class CrawlerInstances:
-    def __init__(self, browser_slots: int) -> None:
+    def __init__(self, config: CrawlConfig) -> None:
+        self.config = config
+        browser_slots = config.max_browsers
         self._local = threading.local()
         self._lock = threading.Lock()
         self._browser_slots = threading.BoundedSemaphore(max(1, browser_slots))
@@ -72,7 +75,7 @@ class CrawlerInstances:
 
     def _new(self, crawler_cls: type[BaseCrawler]) -> BaseCrawler:
         try:
-            crawler = crawler_cls()
+            crawler = crawler_cls.from_config(self.config)
         except Exception as error:
             raise CrawlerUnavailable(f"{type(error).__name__}: {error}") from error
         with self._lock:

@@ -22,6 +22,7 @@ from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from llm_engineering.application.crawlers.config import DEFAULT_CRAWL
 from llm_engineering.application.crawlers.selenium_base import BaseSeleniumCrawler
 from llm_engineering.application.extraction.sites.linkedin import (
     ACTIVITY_ID,
@@ -105,8 +106,8 @@ class LinkedInCrawler(BaseSeleniumCrawler):
         *,
         login_url: str = LINKEDIN_LOGIN_URL,
         extra_arguments: Sequence[str] = (),
-        page_load_timeout_s: float | None = None,
-        max_scrolls: int | None = None,
+        page_load_timeout_s: float = DEFAULT_CRAWL.timeout_s,
+        max_scrolls: int = DEFAULT_CRAWL.max_scrolls,
     ) -> None:
         super().__init__(
             extra_arguments=extra_arguments, page_load_timeout_s=page_load_timeout_s, max_scrolls=max_scrolls

@@ -96,7 +96,7 @@ class ProfileFeedCrawler(CustomArticleCrawler):
         )
         self.notes["fallback"] = "selenium"
         try:
-            browser = BrowserProfileCrawler()
+            browser = BrowserProfileCrawler(page_load_timeout_s=self.timeout_s)  # the run's crawl timeout
             browser.driver  # noqa: B018 - starts Chromium now, so a missing browser is told apart
         except (ImproperlyConfigured, OSError, CrawlError, WebDriverException) as error:
             message = f"{feed_error} The Selenium fallback could not start: {error}"

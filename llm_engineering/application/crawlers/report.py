@@ -4,7 +4,61 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
 from llm_engineering.application.crawlers.base import CrawlResult, CrawlStatus
+
+
+class LinkFailure(BaseModel):
+    link: str
+    reason: str | None
+
+
+class BlockedLink(BaseModel):
+    link: str
+    reason: str | None
+    hint: str = ""
+
+
+class DomainCounts(BaseModel):
+    crawled: int = 0
+    skipped: int = 0
+    failed: int = 0
+    blocked: int = 0
+    failures: list[LinkFailure] = []
+    blocked_links: list[BlockedLink] = []
+
+
+class CrawlSummary(BaseModel):
+    """A crawl's outcome as a typed artifact (what the ETL command prints)."""
+
+    crawled: int
+    skipped: int
+    failed: int
+    blocked: int
+    documents: int
+    retries: int
+    duplicates: int
+    seconds: float
+    by_domain: dict[str, DomainCounts]
+    blocked_links: list[BlockedLink]  # blocked links, then blocked posts of feeds
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"ETL done: {self.crawled} crawled, {self.skipped} skipped (already stored), {self.failed} failed, "
+            f"{self.blocked} blocked; {self.documents} documents written."
+        ]
+        for domain, counts in self.by_domain.items():
+            lines.append(
+                f"  {domain}: {counts.crawled} crawled, {counts.skipped} skipped, {counts.failed} failed, "
+                f"{counts.blocked} blocked"
+            )
+            lines.extend(f"    FAILED {failure.link}: {failure.reason}" for failure in counts.failures)
+        # Bot walls (challenge pages, captchas, login walls): nothing stored; the hint says what to crawl instead.
+        lines.extend(
+            f"  BLOCKED {item.link}: {item.reason}. Instead: {item.hint}." for item in self.blocked_links
+        )
+        return lines
 
 
 @dataclass
@@ -76,6 +130,22 @@ class CrawlReport:
                     {"link": result.link, "reason": result.reason, "hint": result.extra.get("hint", "")}
                 )
         return dict(sorted(domains.items()))
+
+    def summary(self) -> CrawlSummary:
+        return CrawlSummary(
+            crawled=self.crawled,
+            skipped=self.skipped,
+            failed=self.failed,
+            blocked=self.blocked,
+            documents=self.documents,
+            retries=self.retries,
+            duplicates=self.duplicates,
+            seconds=round(self.seconds, 2),
+            by_domain={
+                domain: DomainCounts.model_validate(entry) for domain, entry in self.by_domain().items()
+            },
+            blocked_links=[BlockedLink.model_validate(item) for item in self.blocked_links()],
+        )
 
     def summary_lines(self) -> list[str]:
         total = len(self.results)

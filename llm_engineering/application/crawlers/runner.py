@@ -1,9 +1,9 @@
 """crawl_links: crawl many links at once, politely, with retries, and report what happened to each.
 
-- A thread pool sized for I/O (up to CRAWL_MAX_WORKERS threads, no more than the domains' slots can use),
+- A thread pool sized for I/O (up to `max_workers` threads, no more than the domains' slots can use),
   with a per-domain semaphore so no site gets more than `max_per_domain` requests at once: the per-domain
   limit, not the pool, is what holds a crawl back. Links are submitted round-robin across domains.
-- Browser crawlers (Selenium) share SELENIUM_MAX_WORKERS browsers, however many threads the pool has.
+- Browser crawlers (Selenium) share `max_browsers` browsers, however many threads the pool has.
 - robots.txt is honoured for web pages (`robots.py`).
 - Transient failures (timeouts, 429/5xx, dropped connections) are retried with backoff (`retries.py`);
   permanent ones (404, not HTML, no article text) are not.
@@ -30,6 +30,7 @@ from loguru import logger
 from tqdm import tqdm
 
 from llm_engineering.application.crawlers.base import BaseCrawler, CrawlResult, CrawlStatus, link_domain
+from llm_engineering.application.crawlers.config import DEFAULT_CRAWL, CrawlConfig
 from llm_engineering.application.crawlers.dispatcher import WEB_SCHEMES, CrawlerDispatcher
 from llm_engineering.application.crawlers.instances import CrawlerInstances, CrawlerUnavailable
 from llm_engineering.application.crawlers.planning import pool_size, prepare_links, round_robin_by_domain
@@ -83,19 +84,17 @@ class _CrawlRun:
         user: UserDocument,
         dispatcher: CrawlerDispatcher,
         *,
-        max_per_domain: int,
-        browser_slots: int,
+        config: CrawlConfig,
         robots: RobotsTxt | None,
-        max_retries: int,
         backoff_base_s: float,
     ) -> None:
         self.user = user
         self.dispatcher = dispatcher
-        self.max_per_domain = max_per_domain
+        self.max_per_domain = config.max_per_domain
         self.robots = robots
-        self.max_retries = max_retries
+        self.max_retries = config.max_retries
         self.backoff_base_s = backoff_base_s
-        self.instances = CrawlerInstances(browser_slots)
+        self.instances = CrawlerInstances(config)
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
 
@@ -188,37 +187,21 @@ def crawl_links(
     user: UserDocument,
     links: Iterable[str],
     dispatcher: CrawlerDispatcher | None = None,
+    config: CrawlConfig = DEFAULT_CRAWL,
     *,
-    max_workers: int | None = None,
-    max_per_domain: int | None = None,
-    max_browsers: int | None = None,
-    respect_robots_txt: bool | None = None,
-    max_retries: int | None = None,
     progress: bool = True,
     backoff_base_s: float = BACKOFF_BASE_S,
 ) -> CrawlReport:
-    """Crawl `links` for `user` into the warehouse; defaults come from the CRAWL_* and SELENIUM_* settings."""
+    """Crawl `links` for `user` into the warehouse within the limits of `config`."""
     if isinstance(links, str):  # one link given as a string, not a list of its characters
         links = [links]
-    settings = get_settings()
     dispatcher = dispatcher or default_dispatcher()
-    respect = settings.CRAWL_RESPECT_ROBOTS_TXT if respect_robots_txt is None else respect_robots_txt
-    robots_timeout = min(ROBOTS_TIMEOUT_S, settings.CRAWL_TIMEOUT_S)
-    per_domain = max(1, max_per_domain or settings.CRAWL_MAX_PER_DOMAIN)
-    run = _CrawlRun(
-        user,
-        dispatcher,
-        max_per_domain=per_domain,
-        browser_slots=max(1, max_browsers or settings.SELENIUM_MAX_WORKERS),
-        robots=RobotsTxt(settings.USER_AGENT, robots_timeout) if respect else None,
-        max_retries=max(0, settings.CRAWL_MAX_RETRIES if max_retries is None else max_retries),
-        backoff_base_s=backoff_base_s,
-    )
+    robots_timeout = min(ROBOTS_TIMEOUT_S, config.timeout_s)
+    robots = RobotsTxt(get_settings().USER_AGENT, robots_timeout) if config.respect_robots_txt else None
+    run = _CrawlRun(user, dispatcher, config=config, robots=robots, backoff_base_s=backoff_base_s)
     started = time.monotonic()
     ordered, unique, duplicates = prepare_links(links, dispatcher)
-    workers = pool_size(
-        unique, max_workers=max_workers or settings.CRAWL_MAX_WORKERS, max_per_domain=per_domain
-    )
+    workers = pool_size(unique, max_workers=config.max_workers, max_per_domain=config.max_per_domain)
     results = _run_pool(run, unique, workers, progress)
     report = CrawlReport(
         results=[item if isinstance(item, CrawlResult) else results[item] for item in ordered],

@@ -26,10 +26,10 @@ from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from llm_engineering.application.crawlers.base import BaseCrawler
+from llm_engineering.application.crawlers.config import DEFAULT_CRAWL, CrawlConfig
 from llm_engineering.application.fetching.browser import first_line, start_chromium
 from llm_engineering.application.fetching.walls import blocked_error, detect_wall
 from llm_engineering.domain.exceptions import CrawlError, ImproperlyConfigured
-from llm_engineering.settings import get_settings
 
 # Chrome network errors that trying again cannot fix.
 _PERMANENT_NET_ERRORS = frozenset(
@@ -52,8 +52,8 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
     """A crawler that reads pages through a real headless Chromium.
 
     `extra_arguments` are added to the Chromium command line (tests pass `--host-resolver-rules=...` to keep
-    saved pages from waiting on the internet). `page_load_timeout_s` and `max_scrolls` default to
-    CRAWL_TIMEOUT_S and SELENIUM_MAX_SCROLLS.
+    saved pages from waiting on the internet). `page_load_timeout_s` and `max_scrolls` come from
+    the run's CrawlConfig (`timeout_s`, `max_scrolls`).
     """
 
     # How long the page may stay the same height after a scroll before it counts as fully loaded.
@@ -65,8 +65,8 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
         self,
         *,
         extra_arguments: Sequence[str] = (),
-        page_load_timeout_s: float | None = None,
-        max_scrolls: int | None = None,
+        page_load_timeout_s: float = DEFAULT_CRAWL.timeout_s,
+        max_scrolls: int = DEFAULT_CRAWL.max_scrolls,
     ) -> None:
         self.extra_arguments = tuple(extra_arguments)
         self._page_load_timeout_s = page_load_timeout_s
@@ -77,13 +77,17 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
 
     # --- settings ------------------------------------------------------------------------------------------
 
+    @classmethod
+    def from_config(cls, config: CrawlConfig) -> Self:
+        return cls(page_load_timeout_s=config.timeout_s, max_scrolls=config.max_scrolls)
+
     @property
     def page_load_timeout_s(self) -> float:
-        return self._page_load_timeout_s or get_settings().CRAWL_TIMEOUT_S
+        return self._page_load_timeout_s
 
     @property
     def max_scrolls(self) -> int:
-        return self._max_scrolls if self._max_scrolls is not None else get_settings().SELENIUM_MAX_SCROLLS
+        return self._max_scrolls
 
     # --- browser lifecycle ---------------------------------------------------------------------------------
 
@@ -145,7 +149,7 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
         BlockedError on a bot wall, so that an error page is never stored as content."""
         driver = self.driver
         timed_out = CrawlError(
-            f"{url} did not load within {self.page_load_timeout_s:g} s (CRAWL_TIMEOUT_S).", transient=True
+            f"{url} did not load within {self.page_load_timeout_s:g} s (crawl: timeout_s).", transient=True
         )
         started = time.monotonic()
         try:
@@ -156,7 +160,7 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
         except WebDriverException as error:
             raise self._navigation_error(url, error) from error
         # Chromium sometimes enforces its page-load timeout only once a slow response has arrived: hold
-        # every page to the same limit, so CRAWL_TIMEOUT_S means the same thing for each link.
+        # every page to the same limit, so the crawl timeout means the same thing for each link.
         if time.monotonic() - started > self.page_load_timeout_s * TIMEOUT_GRACE:
             raise timed_out
         self._check_loaded_page(url)
@@ -209,7 +213,7 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
         return int(self.driver.execute_script(_SCROLL_HEIGHT_JS) or 0)
 
     def scroll_page(self, max_scrolls: int | None = None, settle_s: float | None = None) -> int:
-        """Scroll to the bottom until the page stops growing or `max_scrolls` (SELENIUM_MAX_SCROLLS) is reached.
+        """Scroll to the bottom until the page stops growing or `max_scrolls` (crawl: max_scrolls) is reached.
 
         After each scroll the height is polled every `scroll_poll_s` for at most `settle_s`: a page that grows
         quickly costs no fixed sleep. Returns how many scrolls made the page grow.
@@ -228,6 +232,6 @@ class BaseSeleniumCrawler(BaseCrawler, ABC):
                 return done  # stable: everything the page loads on scroll is there
             height = self.scroll_height()
         logger.info(
-            f"{self.name}: stopped after {limit} scrolls (SELENIUM_MAX_SCROLLS); the page may hold more."
+            f"{self.name}: stopped after {limit} scrolls (crawl: max_scrolls); the page may hold more."
         )
         return limit

@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from llm_engineering.application.dataset.sources import SourceDocument
 
@@ -80,11 +80,30 @@ def split_text(text: str, min_chars: int = 1000, max_chars: int = 2000) -> list[
     return pieces
 
 
+class ExtractSettings(BaseModel):
+    """How the cleaned documents are cut into the extracts the teacher is shown (one prompt each)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_chars: int = Field(1000, ge=1, description="An extract's shortest length, in characters.")
+    max_chars: int = Field(2000, ge=1, description="An extract's longest length, in characters.")
+    min_document_chars: int = Field(200, ge=0, description="Shorter documents make no extract.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ExtractSettings:
+        if self.min_chars > self.max_chars:
+            raise ValueError(f"min_chars ({self.min_chars}) must not exceed max_chars ({self.max_chars}).")
+        return self
+
+
+DEFAULT_EXTRACTS = ExtractSettings()
+
+
 def make_extracts(
     documents: Sequence[SourceDocument],
-    min_chars: int = 1000,
-    max_chars: int = 2000,
-    min_document_chars: int = 200,
+    min_chars: int = DEFAULT_EXTRACTS.min_chars,
+    max_chars: int = DEFAULT_EXTRACTS.max_chars,
+    min_document_chars: int = DEFAULT_EXTRACTS.min_document_chars,
 ) -> tuple[list[Extract], int]:
     """The extracts of every document, and how many documents were too short (under min_document_chars)."""
     extracts: list[Extract] = []

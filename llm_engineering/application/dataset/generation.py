@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from loguru import logger
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from llm_engineering.application.dataset.prompting import RESPONSE_MODELS, GenerationPrompt
 from llm_engineering.application.dataset.responses import InstructionAnswerPairs, PreferenceTriples
@@ -24,8 +24,23 @@ class SampleSet(BaseModel):
     samples: list[Sample] = Field(default_factory=list)
 
 
-class GenerationReport(BaseModel):
-    samples: SampleSet
+class GenerationSettings(BaseModel):
+    """How the teacher is asked (the endpoint and model are settings: OPENAI_*)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    temperature: float = Field(0.7, ge=0.0, le=2.0, description="The teacher's sampling temperature.")
+    max_tokens: int | None = Field(None, ge=1, description="An answer's token limit (None: the endpoint's).")
+    concurrency: int | None = Field(None, ge=1, description="Requests at once (None: OPENAI_CONCURRENCY).")
+
+
+DEFAULT_GENERATION = GenerationSettings()
+
+
+class GenerationStats(BaseModel):
+    """How the teacher's answers went: counts, failures by reason and the client's usage summary."""
+
+    model: str | None = None
     prompts: int
     answered: int
     failed: int
@@ -34,6 +49,40 @@ class GenerationReport(BaseModel):
     failures_by_reason: dict[str, int]
     failure_examples: list[str]
     usage: dict
+
+    def counts_line(self) -> str:
+        """'Prompts: P, answered A (C from the cache), lost L (...)': A + L = P and C <= A."""
+        detail = (
+            [", ".join(f"{k}={v}" for k, v in self.failures_by_reason.items())]
+            if self.failures_by_reason
+            else []
+        )
+        if self.failed_from_cache:
+            detail.append(
+                f"{self.failed_from_cache} failed in an earlier run; --retry-failed asks them again"
+            )
+        return (
+            f"Prompts: {self.prompts}, answered {self.answered} ({self.from_cache} from the cache), "
+            f"lost {self.failed}" + (f" ({'; '.join(detail)})" if self.failed else "")
+        )
+
+    def lines(self) -> list[str]:
+        usage = self.usage
+        cost = usage.get("cost_usd")
+        return [
+            self.counts_line(),
+            f"LLM ({self.model}): {usage.get('requests', 0)} requests, {usage.get('retries', 0)} retries, "
+            f"{usage.get('reasks', 0)} re-asks, {usage.get('input_tokens', 0):,} input / "
+            f"{usage.get('output_tokens', 0):,} output tokens, "
+            + (f"${cost:.4f}" if cost is not None else "cost unknown (set OPENAI_PRICE_PER_1M_*_TOKENS)"),
+        ]
+
+
+class GenerationReport(GenerationStats):
+    samples: SampleSet
+
+    def stats(self) -> GenerationStats:
+        return GenerationStats.model_validate(self.model_dump(exclude={"samples"}))
 
 
 class AllPromptsFailed(LLMTwinError, RuntimeError):
@@ -83,8 +132,8 @@ def generate_samples(
     dataset_type: DatasetType,
     client: LLMClient,
     *,
-    temperature: float = 0.7,
-    max_tokens: int | None = None,
+    temperature: float = DEFAULT_GENERATION.temperature,
+    max_tokens: int | None = DEFAULT_GENERATION.max_tokens,
     use_cache: bool = True,
     retry_failed: bool = False,
 ) -> GenerationReport:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from datasets import Dataset, DatasetDict, DatasetInfo, load_dataset, load_from_disk
 
 from llm_engineering.domain.dataset import TEXT_COLUMNS, DatasetType
-from llm_engineering.settings import PROJECT_ROOT
+from llm_engineering.settings import resolve_path
 
 SPLITS = ("train", "test")
 DatasetKind = Literal["instruct", "instruction", "preference"]
@@ -39,11 +39,9 @@ def dataset_type(kind: DatasetKind | DatasetType | str) -> DatasetType:
 
 
 def resolve_dataset_source(source: str | Path, kind: DatasetKind | DatasetType) -> str:
-    """`source` with a relative path made relative to the project (where the dataset pipeline saves), or a
-    Hub id as given. A path that does not exist is an error naming the command that makes the dataset."""
-    path = Path(source).expanduser()
-    if not path.is_absolute() and not path.exists() and (PROJECT_ROOT / path).exists():
-        path = PROJECT_ROOT / path
+    """`source` as a local path resolved like every configured path (`resolve_path`), or a Hub id as given. A
+    path that does not exist is an error naming the command that makes the dataset."""
+    path = resolve_path(source)
     if path.exists():
         return str(path)
     if _looks_like_path(str(source)):

@@ -10,7 +10,7 @@ from llm_engineering.application.dataset.generation import Sample
 
 
 def split_by_document(
-    samples: Sequence[Sample], test_size: float = 0.1, seed: int = 42
+    samples: Sequence[Sample], test_size: float, seed: int
 ) -> tuple[list[Sample], list[Sample]]:
     """(train, test). About `test_size` of the documents go to test (seeded), at least one whenever there
     are two or more and test_size > 0, never all of them."""

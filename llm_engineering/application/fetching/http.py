@@ -82,7 +82,7 @@ def fetch_html(
             f"{link} redirects in a loop (more than {session.max_redirects} redirects)."
         ) from error
     except requests.Timeout as error:
-        raise transient_error(f"{link} did not answer within {timeout_s:g} s (CRAWL_TIMEOUT_S).") from error
+        raise transient_error(f"{link} did not answer within {timeout_s:g} s (crawl: timeout_s).") from error
     except requests.exceptions.SSLError as error:  # a ConnectionError, but retrying cannot fix a certificate
         raise permanent_error(
             f"{link}: the TLS handshake failed ({type(error).__name__}); check the certificate."
@@ -179,7 +179,7 @@ def _read_limited(
                 raise _too_large(link, f"more than {max_bytes:,} bytes", max_bytes)
             if time.monotonic() > deadline:  # a per-read timeout alone lets a trickling server go on forever
                 raise transient_error(
-                    f"{link} did not finish sending the page within {timeout_s:g} s (CRAWL_TIMEOUT_S)."
+                    f"{link} did not finish sending the page within {timeout_s:g} s (crawl: timeout_s)."
                 )
             chunks.append(chunk)
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:  # reset, read timeout
@@ -201,7 +201,7 @@ def _chunks_as_they_arrive(response: requests.Response) -> Iterator[bytes]:
 
 
 def _too_large(link: str, size: str, max_bytes: int) -> CrawlError:
-    return permanent_error(f"{link} is too large ({size}; the limit is CRAWL_MAX_PAGE_BYTES={max_bytes:,}).")
+    return permanent_error(f"{link} is too large ({size}; the limit is crawl: max_page_bytes={max_bytes:,}).")
 
 
 def _decode(body: bytes, response: requests.Response) -> str:

@@ -1,4 +1,4 @@
-"""Local files as sources: `file://` URIs and paths (relative to the project root), the article files of a
+"""Local files as sources: `file://` URIs and paths (resolved by `resolve_path`), the article files of a
 folder, and reading a text file whatever its encoding."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from loguru import logger
 
 from llm_engineering.domain.exceptions import UnsupportedLinkError
-from llm_engineering.settings import PROJECT_ROOT
+from llm_engineering.settings import resolve_path
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -22,8 +22,8 @@ def is_file_link(link: str) -> bool:
 
 
 def to_local_path(link: str) -> Path:
-    """A local path or `file://` URI as an absolute path; relative paths are relative to the project root,
-    so a YAML config means the same files whatever the current directory is."""
+    """A local path or `file://` URI as an absolute path; a relative path resolves as every configured path
+    does (`resolve_path`: from the project root unless it exists from the current directory)."""
     link = link.strip()
     if is_file_link(link):
         parts = urlsplit(link)
@@ -34,9 +34,7 @@ def to_local_path(link: str) -> Path:
         path = Path(unquote(parts.path))
     else:
         path = Path(link).expanduser()
-    if not path.is_absolute():
-        path = PROJECT_ROOT / path
-    return path.resolve()
+    return resolve_path(path).resolve()
 
 
 def file_link(path: Path) -> str:

@@ -10,7 +10,7 @@ import hashlib
 import json
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from llm_engineering.application.preprocessing.hygiene import HygieneSettings
 from llm_engineering.application.preprocessing.text_chunking import ChunkingSettings
@@ -31,9 +31,38 @@ DEFAULT_CHUNKING: dict[DataCategory, ChunkingSettings] = {
 
 
 class FeatureEngineeringConfig(BaseModel):
-    chunking: dict[DataCategory, ChunkingSettings] = Field(default_factory=lambda: dict(DEFAULT_CHUNKING))
-    batch_size: int = Field(default=DEFAULT_BATCH_SIZE, gt=0)
-    hygiene: HygieneSettings = Field(default_factory=HygieneSettings)
+    """Chunk sizes per category, the embedding batch size and training data hygiene. `chunking` may name any
+    subset of categories and fields (`{posts: {chunk_size: 128}}`): the rest keep DEFAULT_CHUNKING."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    chunking: dict[DataCategory, ChunkingSettings] = Field(
+        default_factory=lambda: dict(DEFAULT_CHUNKING),
+        description="Chunk sizes in tokens of the embedding model, per category (only what differs).",
+    )
+    batch_size: int = Field(default=DEFAULT_BATCH_SIZE, gt=0, description="Embedding batch size.")
+    hygiene: HygieneSettings = Field(
+        default_factory=HygieneSettings, description="Personal data masking and platform chrome removal."
+    )
+
+    @field_validator("chunking", mode="before")
+    @classmethod
+    def _over_defaults(cls, chunking: Any) -> Any:
+        if not isinstance(chunking, dict):
+            return chunking  # pydantic reports the wrong type
+        merged: dict[DataCategory, Any] = dict(DEFAULT_CHUNKING)
+        for category, fields in chunking.items():
+            try:
+                key: DataCategory | None = DataCategory(category)
+            except ValueError:
+                key = None
+            if key not in merged:  # not a data category, or one (like `queries`) that is never chunked
+                known = ", ".join(c.value for c in FEATURE_CATEGORIES)
+                raise ValueError(f"Unknown chunking category '{category}'; use one of: {known}.")
+            if isinstance(fields, ChunkingSettings):
+                fields = fields.model_dump()
+            merged[key] = {**merged[key].model_dump(), **fields} if isinstance(fields, dict) else fields
+        return merged
 
     @classmethod
     def from_overrides(
@@ -43,21 +72,10 @@ class FeatureEngineeringConfig(BaseModel):
         hygiene: dict[str, bool] | None = None,
     ) -> FeatureEngineeringConfig:
         """Defaults, with the given per-category fields replaced (what a YAML config holds)."""
-        merged = dict(DEFAULT_CHUNKING)
-        for category, fields in (chunking or {}).items():
-            try:
-                key: DataCategory | None = DataCategory(category)
-            except ValueError:
-                key = None
-            if key not in merged:  # not a data category, or one (like `queries`) that is never chunked
-                known = ", ".join(c.value for c in FEATURE_CATEGORIES)
-                raise ValueError(f"Unknown chunking category '{category}'; use one of: {known}.")
-            merged[key] = ChunkingSettings(**{**merged[key].model_dump(), **fields})
-        return cls(
-            chunking=merged,
-            batch_size=DEFAULT_BATCH_SIZE if batch_size is None else batch_size,
-            hygiene=HygieneSettings(**(hygiene or {})),
-        )
+        values: dict[str, Any] = {"chunking": chunking or {}, "hygiene": hygiene or {}}
+        if batch_size is not None:
+            values["batch_size"] = batch_size
+        return cls.model_validate(values)
 
     def fingerprint(self, category: DataCategory, embedding_model_id: str, sparse_encoder: str) -> str:
         """What a document of `category` is processed with (chunking, hygiene, dense model, sparse encoder

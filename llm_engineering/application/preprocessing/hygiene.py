@@ -16,8 +16,13 @@ from llm_engineering.infrastructure.redaction import mask_sensitive
 class HygieneSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")  # a misspelt switch is an error, not silently ignored
 
-    mask_personal_data: bool = True  # e-mail addresses, phone numbers, API keys and tokens, private keys
-    remove_platform_chrome: bool = True  # "Share this post", "Sign in", cookie banners, ... (prose only)
+    mask_personal_data: bool = Field(
+        True,
+        description="E-mail addresses, phone numbers, API keys and tokens, private keys become placeholders.",
+    )
+    remove_platform_chrome: bool = Field(
+        True, description='"Share this post", "Sign in", cookie banners, ... are removed (prose only).'
+    )
 
 
 class HygieneReport(BaseModel):

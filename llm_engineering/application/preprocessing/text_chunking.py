@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 PARAGRAPH = re.compile(r"\n\n+")
 LINE = re.compile(r"\n")
@@ -32,6 +32,8 @@ MARKDOWN_SECTION = re.compile(r"\n\n+(?=#{1,6} )")
 
 class ChunkingSettings(BaseModel):
     """Chunk sizes in tokens of the embedding model (a token is ~4 characters of English prose)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     chunk_size: int = Field(gt=8, description="most tokens per chunk; capped by the model's input length")
     chunk_overlap: int = Field(ge=0, description="tokens repeated from the end of the previous chunk")

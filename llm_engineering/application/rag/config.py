@@ -1,4 +1,5 @@
-"""Retrieval parameters, read from the settings (`RETRIEVAL_*`, `RERANKING_*`) unless given."""
+"""Retrieval parameters: the defaults here are the one source; `RETRIEVAL_*` / `RERANKING_*` settings that are
+set override them for the service and the CLI."""
 
 from __future__ import annotations
 
@@ -33,13 +34,13 @@ class FusionConfig(BaseModel):
     @classmethod
     def from_settings(cls) -> FusionConfig:
         s = get_settings()
-        return cls(
-            method=s.RETRIEVAL_FUSION,
-            prefetch_limit=s.RETRIEVAL_PREFETCH_LIMIT,
-            rrf_k=s.RETRIEVAL_RRF_K,
-            dense_weight=s.RETRIEVAL_DENSE_WEIGHT,
-            sparse_weight=s.RETRIEVAL_SPARSE_WEIGHT,
-        )
+        return cls(**_set_values({
+            "method": s.RETRIEVAL_FUSION,
+            "prefetch_limit": s.RETRIEVAL_PREFETCH_LIMIT,
+            "rrf_k": s.RETRIEVAL_RRF_K,
+            "dense_weight": s.RETRIEVAL_DENSE_WEIGHT,
+            "sparse_weight": s.RETRIEVAL_SPARSE_WEIGHT,
+        }))  # fmt: skip
 
 
 class RetrievalConfig(BaseModel):
@@ -48,16 +49,19 @@ class RetrievalConfig(BaseModel):
     self_query_llm: bool = True
     reranking: bool = True
     rerank_candidates: int = Field(20, ge=1, le=200)
-    reranker_model_id: str = "cross-encoder/ms-marco-MiniLM-L-4-v2"
+    reranker_model_id: str = Field(default_factory=lambda: get_settings().RERANKING_CROSS_ENCODER_MODEL_ID)
 
     @classmethod
     def from_settings(cls) -> RetrievalConfig:
         s = get_settings()
-        return cls(
-            fusion=FusionConfig.from_settings(),
-            expand_to_n_queries=s.RETRIEVAL_EXPAND_TO_N_QUERIES,
-            self_query_llm=s.RETRIEVAL_SELF_QUERY_LLM,
-            reranking=s.RERANKING_ENABLED,
-            rerank_candidates=s.RERANKING_CANDIDATES,
-            reranker_model_id=s.RERANKING_CROSS_ENCODER_MODEL_ID,
-        )
+        return cls(fusion=FusionConfig.from_settings(), **_set_values({
+            "expand_to_n_queries": s.RETRIEVAL_EXPAND_TO_N_QUERIES,
+            "self_query_llm": s.RETRIEVAL_SELF_QUERY_LLM,
+            "reranking": s.RERANKING_ENABLED,
+            "rerank_candidates": s.RERANKING_CANDIDATES,
+        }))  # fmt: skip
+
+
+def _set_values(values: dict[str, object]) -> dict[str, object]:
+    """The settings that are set; an unset one (None) keeps the model's default."""
+    return {name: value for name, value in values.items() if value is not None}

@@ -59,7 +59,7 @@ def base_model_path(base_model: str) -> str | None:
     if not Path(base_model).expanduser().is_dir():
         raise ValueError(
             f"The base model '{base_model}' is not a folder on this machine, so its answers cannot be generated; "
-            "set `base_model` in the evaluating config to a local copy of it."
+            "set `base_model` under `generation:` in the evaluating config to a local copy of it."
         )
     return base_model
 
@@ -68,18 +68,17 @@ def answer_with_model_and_base(
     test_set: EvaluationSet,
     model_dir: str,
     config: GenerationConfig,
-    base_model: str | None = None,
-    device: str = "cpu",
 ) -> GeneratedAnswers:
-    """Both models' answers, one model in memory at a time. The base is `base_model` when given, else the
+    """Both models' answers, one model in memory at a time. The base is `config.base_model` when given, else the
     model the training run started from, else an adapter's own base. A merged model outside a training
     output names no base: then only its own answers are generated (said in the log)."""
+    device = config.device
     twin_answers, twin_loss, info = _answer(model_dir, test_set, config, device)
-    base = base_model or trained_from(model_dir) or (info.base_model if info.adapter_dir else None)
+    base = config.base_model or trained_from(model_dir) or (info.base_model if info.adapter_dir else None)
     base_answers, base_loss = None, None
     if base is None:
         logger.warning(
-            f"{model_dir} is a merged model that does not name its base; set `base_model` in the evaluating "
+            f"{model_dir} is a merged model that does not name its base; set `base_model` under `generation:` in the evaluating "
             "config to compare with it. Evaluating the model alone."
         )
     else:

@@ -7,20 +7,29 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from llm_engineering.model.chat_template import format_prompt
 from llm_engineering.model.generation_settings import GenerationSettings
 
 
 class GenerationConfig(BaseModel):
-    """Evaluation answers are greedy, with the one repetition guard and stop sequences of `GenerationSettings`."""
+    """How the evaluated model and its base answer the test instructions: greedy, with the one repetition guard
+    and stop sequences of `GenerationSettings`."""
 
-    max_new_tokens: int = Field(default=128, ge=1)
-    batch_size: int = Field(default=8, ge=1)
-    # CPU threads for torch while answering; None keeps torch's default (all cores). On a CPU that other
-    # jobs keep busy, fewer threads avoid waiting for descheduled ones.
-    num_threads: int | None = Field(default=None, ge=1)
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_new_tokens: int = Field(default=128, ge=1, description="An answer's token limit.")
+    batch_size: int = Field(default=8, ge=1, description="Instructions answered at once.")
+    # On a CPU that other jobs keep busy, fewer threads avoid waiting for descheduled ones.
+    num_threads: int | None = Field(
+        default=None, ge=1, description="torch CPU threads while answering (None: all cores)."
+    )
+    device: str = Field("cpu", description="Where the models run: cpu, cuda, cuda:1, ...")
+    base_model: str | None = Field(
+        None,
+        description="The base model to compare with; needed only for a merged model (None: the adapter's).",
+    )
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ import random
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from llm_engineering.infrastructure.llm import ChatMessage, LLMClient, LLMResult
 
@@ -60,8 +60,15 @@ class PairwiseVerdict(BaseModel):
 
 
 class JudgeConfig(BaseModel):
-    max_tokens: int = Field(default=400, ge=16)
-    seed: int = 42  # the pairwise answer order
+    """The LLM judge: an OpenAI-compatible endpoint (OPENAI_* settings); None keeps the client's setting."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str | None = Field(None, description="The judge model (None: OPENAI_MODEL_ID).")
+    concurrency: int | None = Field(None, ge=1, description="Requests at once (None: OPENAI_CONCURRENCY).")
+    cache_dir: str | None = Field(None, description="The answer cache (None: LLM_CACHE_DIR).")
+    max_tokens: int = Field(default=400, ge=16, description="A judge answer's token limit.")
+    seed: int = Field(42, description="Seeds the pairwise answer order.")
 
 
 class JudgeOutcome(BaseModel):

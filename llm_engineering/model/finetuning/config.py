@@ -17,52 +17,67 @@ class _Strict(BaseModel):
 
 
 class LoraSettings(_Strict):
-    r: int = Field(16, ge=1)
-    alpha: int = Field(32, ge=1)
-    dropout: float = Field(0.05, ge=0.0, lt=1.0)
-    target_modules: list[str] = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+    r: int = Field(16, ge=1, description="LoRA rank.")
+    alpha: int = Field(32, ge=1, description="LoRA scaling (alpha / r multiplies the update).")
+    dropout: float = Field(0.05, ge=0.0, lt=1.0, description="Dropout on the LoRA layers.")
+    target_modules: list[str] = Field(
+        default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+        description="The projections that get adapters.",
+    )
 
 
 class StageSettings(_Strict):
     """Optimisation settings of one stage (SFT or DPO)."""
 
-    learning_rate: float = Field(2e-4, gt=0)
-    num_train_epochs: float = Field(1.0, gt=0)
-    max_steps: int = -1  # > 0 overrides the epochs
-    per_device_train_batch_size: int = Field(2, ge=1)
-    per_device_eval_batch_size: int = Field(4, ge=1)
-    gradient_accumulation_steps: int = Field(1, ge=1)
-    warmup_steps: float = Field(0.0, ge=0.0)  # below 1: a fraction of the training steps
-    lr_scheduler_type: str = "linear"
-    weight_decay: float = Field(0.0, ge=0.0)
-    logging_steps: int = Field(10, ge=1)
+    learning_rate: float = Field(2e-4, gt=0, description="Peak learning rate.")
+    num_train_epochs: float = Field(1.0, gt=0, description="Passes over the training split.")
+    max_steps: int = Field(-1, description="Above 0: this many optimiser steps, whatever the epochs.")
+    per_device_train_batch_size: int = Field(2, ge=1, description="Training samples per step and device.")
+    per_device_eval_batch_size: int = Field(4, ge=1, description="Evaluation samples per step and device.")
+    gradient_accumulation_steps: int = Field(1, ge=1, description="Steps summed before an update.")
+    warmup_steps: float = Field(0.0, ge=0.0, description="Warm-up steps; below 1, a fraction of all steps.")
+    lr_scheduler_type: str = Field("linear", description="transformers' scheduler name.")
+    weight_decay: float = Field(0.0, ge=0.0, description="AdamW weight decay.")
+    logging_steps: int = Field(10, ge=1, description="Log the loss every N steps.")
 
 
 class DpoSettings(StageSettings):
-    enabled: bool = True
-    learning_rate: float = Field(2e-5, gt=0)
-    beta: float = Field(0.1, gt=0)
+    enabled: bool = Field(True, description="false: SFT only.")
+    learning_rate: float = Field(2e-5, gt=0, description="Peak learning rate.")
+    beta: float = Field(0.1, gt=0, description="DPO's beta: how far the policy may move from the SFT model.")
 
 
 class TrainingConfig(_Strict):
     """Everything that decides a training run; the `training` step's YAML parameters."""
 
-    base_model: str = PACKAGED_BASE_MODEL  # a hub id, a local folder, or "packaged"
-    backend: Literal["auto", "unsloth", "cuda", "cpu"] = "auto"
-    load_in_4bit: bool = False  # QLoRA (bitsandbytes, CUDA only)
-    lora: LoraSettings = LoraSettings()
-    sft: StageSettings = StageSettings()
-    dpo: DpoSettings = DpoSettings()
-    max_length: int = Field(1024, ge=16)
-    packing: bool = False
-    gradient_checkpointing: bool = False
-    seed: int = 42
-    max_train_samples: int | None = Field(None, ge=1)  # caps on whatever dataset is passed
-    max_eval_samples: int | None = Field(None, ge=1)
-    min_eval_samples: int = Field(8, ge=1)  # a smaller test split falls back to a seeded slice of train
-    eval_fallback_fraction: float = Field(0.1, gt=0.0, lt=1.0)
-    save_merged: bool = False  # also save the final model merged (a plain transformers folder)
-    push_to_hub: str | None = None  # a hub repository id for the final adapter
+    base_model: str = Field(
+        PACKAGED_BASE_MODEL,
+        description='A Hub id, a local folder, or "packaged" (the packaged SmolLM2-135M).',
+    )
+    backend: Literal["auto", "unsloth", "cuda", "cpu"] = Field(
+        "auto",
+        description="auto: unsloth where it is installed and a GPU is seen, else cuda on a GPU, else cpu.",
+    )
+    load_in_4bit: bool = Field(False, description="QLoRA: a 4-bit NF4 base (bitsandbytes, CUDA only).")
+    lora: LoraSettings = Field(default_factory=LoraSettings, description="The adapters.")
+    sft: StageSettings = Field(default_factory=StageSettings, description="The SFT stage.")
+    dpo: DpoSettings = Field(default_factory=DpoSettings, description="The DPO stage.")
+    max_length: int = Field(1024, ge=16, description="Tokens per sample at most (longer ones are cut).")
+    packing: bool = Field(False, description="Pack several SFT samples into one sequence.")
+    gradient_checkpointing: bool = Field(False, description="Trade compute for memory.")
+    seed: int = Field(
+        42, description="Seeds the shuffles, the eval fallback and the adapters' initialisation."
+    )
+    max_train_samples: int | None = Field(None, ge=1, description="Cap on the training samples used.")
+    max_eval_samples: int | None = Field(None, ge=1, description="Cap on the evaluation samples used.")
+    min_eval_samples: int = Field(
+        8, ge=1, description="A smaller test split falls back to a seeded slice of train."
+    )
+    eval_fallback_fraction: float = Field(0.1, gt=0.0, lt=1.0, description="That slice's share of train.")
+    save_merged: bool = Field(
+        False, description="Also save the final model merged (a plain transformers folder)."
+    )
+    push_to_hub: str | None = Field(None, description="A Hub repository id for the final adapter.")
 
 
 class DatasetFiles(BaseModel):

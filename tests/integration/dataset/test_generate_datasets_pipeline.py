@@ -34,11 +34,9 @@ def write_config(path: Path, dataset_type: str | None, authors: tuple[str, ...] 
         "parameters": {
             "author_full_names": list(authors),
             "test_split_size": 0.25,
+            "extracts": {"min_chars": 200, "max_chars": 400},
+            "generation": {"temperature": 0.0, "concurrency": 3},
             **({"dataset_type": dataset_type} if dataset_type else {}),
-        },
-        "steps": {
-            "create_prompts": {"parameters": {"extract_min_chars": 200, "extract_max_chars": 400}},
-            "generate": {"parameters": {"temperature": 0.0, "concurrency": 3}},
         },
     }
     path.write_text(yaml.safe_dump(config))

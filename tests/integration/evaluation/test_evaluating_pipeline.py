@@ -17,7 +17,7 @@ import yaml
 from typer.testing import CliRunner
 
 from llm_engineering.settings import get_settings
-from tests.integration.evaluation.conftest import INSTRUCTIONS, write_handbook_dataset
+from tests.support.evaluation import INSTRUCTIONS, write_handbook_dataset
 from tests.support.likeness_authors import LOU, store_synthetic_authors
 from tests.support.openai_server import OpenAICompatibleServer, Reply
 
@@ -57,12 +57,12 @@ class LoopbackJudge:
 
 def write_config(tmp_path: Path, dataset: Path, model_name: str, author: str | None = None) -> Path:
     config = {
-        "parameters": {"dataset": str(dataset), "max_samples": len(INSTRUCTIONS), "author_full_name": author},
-        "steps": {
-            "generate_answers": {"parameters": {"max_new_tokens": 6, "batch_size": 2}},
-            "judge_answers": {
-                "parameters": {"concurrency": 2, "seed": 3, "cache_dir": str(tmp_path / "cache")}
-            },
+        "parameters": {
+            "dataset": str(dataset),
+            "max_samples": len(INSTRUCTIONS),
+            "author_full_name": author,
+            "generation": {"max_new_tokens": 6, "batch_size": 2},
+            "judge": {"concurrency": 2, "seed": 3, "cache_dir": str(tmp_path / "cache")},
         },
         "model": {"name": model_name},  # a registry model of the test's own
     }
@@ -106,6 +106,7 @@ def judge_settings(monkeypatch: pytest.MonkeyPatch):
     get_settings.cache_clear()
 
 
+@pytest.mark.slow
 def test_judged_evaluation_saves_scores_records_them_and_promotes(
     tmp_path: Path, tiny_adapter_dir: Path, judge_settings, zenml_client, stores: Path
 ) -> None:
@@ -196,6 +197,7 @@ def test_judged_evaluation_saves_scores_records_them_and_promotes(
         assert f"not promoted ({against_base.reason})" in rerun
 
 
+@pytest.mark.slow
 def test_without_a_judge_the_judge_free_metrics_compare_twin_and_base(
     tmp_path: Path, tiny_adapter_dir: Path, judge_settings, zenml_client, stores: Path
 ) -> None:

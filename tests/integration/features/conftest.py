@@ -9,83 +9,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from llm_engineering.domain.documents import PostDocument, RepositoryDocument, UserDocument
-from tests.conftest import _reset_all
-from tests.fixtures.features.samples import ARTICLES, POSTS, REPOSITORY
-
-AUTHORS = ["Maxime Labonne", "Paul Iusztin"]
-# Small chunks, so that our short sample articles make several chunks each.
-TEST_CHUNKING = {
-    "articles": {"chunk_size": 64, "chunk_overlap": 8, "min_chunk_size": 16},
-    "posts": {"chunk_size": 96, "chunk_overlap": 16, "min_chunk_size": 16},
-}
-SAMPLE_DOCUMENTS = sum(len(articles) for articles in ARTICLES.values()) + len(POSTS) + 1
-
-
-def point_stores_at(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_HOST", str(folder / "warehouse"))
-    monkeypatch.setenv("DATABASE_NAME", "twin_test")
-    monkeypatch.setenv("QDRANT_DATABASE_HOST", str(folder / "qdrant"))
-    monkeypatch.setenv("USE_QDRANT_CLOUD", "false")
-    _reset_all()
-
-
-def seed_sample_warehouse() -> dict[str, UserDocument]:
-    """Our sample articles (two per author), Paul's posts (long, short, empty) and Maxime's repository."""
-    from llm_engineering.domain.documents import ArticleDocument
-
-    users = {}
-    for full_name in AUTHORS:
-        first_name, last_name = UserDocument.split_full_name(full_name)
-        users[full_name] = UserDocument(first_name=first_name, last_name=last_name).save()
-    for full_name, articles in ARTICLES.items():
-        user = users[full_name]
-        for article in articles:
-            ArticleDocument(
-                platform="example", author_id=user.id, author_full_name=full_name, **article
-            ).save()
-    paul, maxime = users["Paul Iusztin"], users["Maxime Labonne"]
-    for post in POSTS:
-        PostDocument(platform="linkedin", author_id=paul.id, author_full_name=paul.full_name, **post).save()
-    RepositoryDocument(
-        platform="github", author_id=maxime.id, author_full_name=maxime.full_name, **REPOSITORY
-    ).save()
-    return users
-
-
-def write_config(path: Path, authors: list[str] | None = None, **parameters: Any) -> Path:
-    import yaml
-
-    values = {"author_full_names": authors or AUTHORS, "chunking": TEST_CHUNKING, "batch_size": 16}
-    path.write_text(yaml.safe_dump({"parameters": {**values, **parameters}}), encoding="utf-8")
-    return path
-
-
-def run_feature_pipeline(config: Path) -> Any:
-    """Run the real ZenML pipeline with a YAML config; returns the finished run (hydrated)."""
-    from zenml.client import Client
-
-    from pipelines.feature_engineering import feature_engineering
-
-    run = feature_engineering.with_options(config_path=str(config))()
-    return Client().get_pipeline_run(run.id)
-
-
-@dataclass
-class FirstRun:
-    folder: Path  # the stores right after the first run
-    run_id: Any
-
-    def run(self) -> Any:
-        from zenml.client import Client
-
-        return Client().get_pipeline_run(self.run_id)
+from tests.support.features import FirstRun, run_feature_pipeline, seed_sample_warehouse, write_config
+from tests.support.stores import point_stores_at, reset_stores
 
 
 @pytest.fixture(scope="session")
@@ -96,9 +26,9 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstRun]:
         seed_sample_warehouse()
         run = run_feature_pipeline(write_config(folder / "features.yaml"))
         assert run.status == "completed", run.status
-        _reset_all()  # close the stores before they are copied
+        reset_stores()  # close the stores before they are copied
     yield FirstRun(folder, run.id)
-    _reset_all()
+    reset_stores()
 
 
 @pytest.fixture
@@ -108,7 +38,7 @@ def feature_stores(first_run: FirstRun, tmp_path: Path, monkeypatch: pytest.Monk
         shutil.copytree(first_run.folder / name, tmp_path / name)
     point_stores_at(tmp_path, monkeypatch)
     yield tmp_path
-    _reset_all()
+    reset_stores()
 
 
 @pytest.fixture

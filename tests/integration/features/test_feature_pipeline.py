@@ -31,7 +31,7 @@ from llm_engineering.domain.embedded_chunks import (
 )
 from llm_engineering.infrastructure.db.qdrant import get_qdrant_client
 from tests.fixtures.features.samples import ARTICLES, POSTS, REPOSITORY, SHORT_POST
-from tests.integration.features.conftest import SAMPLE_DOCUMENTS, TEST_CHUNKING
+from tests.support.features import SAMPLE_DOCUMENTS, TEST_CHUNKING
 
 EMBEDDED_CLASSES = (EmbeddedArticleChunk, EmbeddedPostChunk, EmbeddedRepositoryChunk)
 ARTICLE_COUNT = sum(len(articles) for articles in ARTICLES.values())

@@ -14,7 +14,7 @@ from llm_engineering.application.preprocessing.config import FeatureEngineeringC
 from llm_engineering.application.preprocessing.dispatchers import ChunkingDispatcher, CleaningDispatcher
 from llm_engineering.domain.documents import ArticleDocument, UserDocument
 from llm_engineering.domain.embedded_chunks import EmbeddedArticleChunk
-from tests.integration.features.conftest import AUTHORS, run_feature_pipeline
+from tests.support.features import AUTHORS, run_feature_pipeline
 from tools.data_warehouse import import_from_json
 
 pytestmark = pytest.mark.shared
@@ -34,6 +34,7 @@ def write_export_slice(source: Path, target: Path, per_author: int) -> None:
     (target / "UserDocument.json").write_bytes((source / "UserDocument.json").read_bytes())
 
 
+@pytest.mark.slow
 def test_real_articles_through_the_pipeline_are_found_by_dense_and_bm25_search(
     stores: Path, shared_warehouse_dir: Path
 ) -> None:
@@ -66,6 +67,7 @@ def test_real_articles_through_the_pipeline_are_found_by_dense_and_bm25_search(
 
 
 @pytest.mark.parametrize("overrides", [None, {"articles": {"chunk_size": 2000, "chunk_overlap": 64}}])
+@pytest.mark.slow
 def test_no_chunk_of_the_real_corpus_exceeds_what_the_model_reads(
     stores, shared_warehouse_dir, overrides
 ) -> None:

@@ -29,7 +29,7 @@ from llm_engineering.domain.exceptions import DocumentNotFoundError
 from llm_engineering.domain.types import DataCategory
 from llm_engineering.infrastructure.db.qdrant import get_qdrant_client
 from tests.fixtures.features.samples import ARTICLES, POSTS
-from tests.integration.features.conftest import (
+from tests.support.features import (
     AUTHORS,
     SAMPLE_DOCUMENTS,
     TEST_CHUNKING,

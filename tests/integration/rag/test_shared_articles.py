@@ -16,7 +16,7 @@ import pytest
 
 from llm_engineering.application.rag.config import FusionConfig
 from llm_engineering.application.rag.evaluation import evaluate_methods, load_questions, normalize_text
-from tests.integration.rag.conftest import run_feature_pipeline
+from tests.support.rag import index_authors
 from tools.data_warehouse import import_from_json
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -36,6 +36,7 @@ SLICE_LINK_PARTS = (
 
 
 @pytest.mark.shared
+@pytest.mark.slow
 def test_tuned_hybrid_search_beats_dense_and_matches_bm25_on_real_articles(
     stores: Path, shared_warehouse_dir: Path
 ) -> None:
@@ -47,7 +48,7 @@ def test_tuned_hybrid_search_beats_dense_and_matches_bm25_on_real_articles(
     (export / "ArticleDocument.json").write_text(json.dumps(kept), encoding="utf-8")
     (export / "UserDocument.json").write_bytes((shared_warehouse_dir / "UserDocument.json").read_bytes())
     import_from_json(export)
-    run_feature_pipeline(stores, ["Maxime Labonne", "Paul Iusztin"])
+    index_authors(stores, ["Maxime Labonne", "Paul Iusztin"])
 
     texts = [normalize_text(a["content"]["Content"]) for a in kept]
     parts = load_questions(ROOT / "benchmarks" / "retrieval_questions.json")

@@ -12,7 +12,6 @@ from pipelines.docker_settings import (
     docker_settings,
     gpu_step_options,
 )
-from tests.conftest import PROJECT_ROOT
 from tests.support.dockerfile import (
     INSTRUCTIONS,
     copy_sources,
@@ -21,6 +20,7 @@ from tests.support.dockerfile import (
     is_ignored,
     parse_dockerfile,
 )
+from tests.support.paths import PROJECT_ROOT
 
 DOCKERFILES = {"cpu": CPU_DOCKERFILE, "gpu": GPU_DOCKERFILE}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import PROJECT_ROOT
+from tests.support.paths import PROJECT_ROOT
 from tools.run import app
 from tools.stacks.flavors import check_recipe, required_fields
 from tools.stacks.recipe import RecipeError, load_recipe, read_recipe_file, required_variables

@@ -6,9 +6,12 @@ import re
 import subprocess
 import sys
 
-from tests.conftest import PROJECT_ROOT
+import pytest
+
+from tests.support.paths import PROJECT_ROOT
 
 
+@pytest.mark.slow
 def test_the_benchmark_runs_on_the_cpu_and_prints_its_figures() -> None:
     result = subprocess.run(
         [sys.executable, "tools/gpu/bench_throughput.py", "--tiny", "--cpu", "--steps", "4", "--warmup-steps", "1",

@@ -9,6 +9,7 @@ from llm_engineering.model.loading import load_model_for_inference
 from llm_engineering.model.packaged_model import COMPLETE_MARKER, PACKAGED_MODEL_ID, packaged_model_dir
 
 
+@pytest.mark.slow
 def test_the_packaged_model_is_converted_once_and_answers_with_the_twin_template() -> None:
     import torch
 

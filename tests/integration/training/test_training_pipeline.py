@@ -17,7 +17,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from tests.conftest import PROJECT_ROOT, SHARED_DIR
+from tests.support.paths import PROJECT_ROOT, SHARED_DIR
 
 pytestmark = pytest.mark.timeout(900)  # real training: minutes on a busy 2-core machine
 
@@ -65,6 +65,7 @@ def tiny_config(tiny_model_dir: Path, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_training_run_registers_a_model_version_with_its_data_settings_and_metrics(
     tiny_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zenml_client
 ) -> None:
@@ -127,7 +128,9 @@ def test_the_trainer_imports_neither_zenml_nor_the_settings() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_bad_hyperparameters_fail_the_run_with_a_clear_message(tiny_config: Path, tmp_path: Path) -> None:
+def test_bad_hyperparameters_fail_before_the_run_with_a_clear_message(
+    tiny_config: Path, tmp_path: Path
+) -> None:
     from tools.run import app
 
     config = yaml.safe_load(tiny_config.read_text())
@@ -139,4 +142,5 @@ def test_bad_hyperparameters_fail_the_run_with_a_clear_message(tiny_config: Path
     )
 
     assert result.exit_code == 1
-    assert "invalid `training:` parameters" in result.output and "rank" in result.output
+    assert str(tiny_config) in result.output and "training.lora.rank: unknown key" in result.output
+    assert "Running pipeline" not in result.output  # nothing ran

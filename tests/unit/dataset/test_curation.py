@@ -10,8 +10,8 @@ import pytest
 
 from llm_engineering.application.dataset.curation import CurationConfig, CurationItem, curate
 from llm_engineering.infrastructure.llm import LLMClient, LLMClientConfig
-from tests.conftest import SHARED_DIR
 from tests.support.openai_server import OpenAICompatibleServer, Reply
+from tests.support.paths import SHARED_DIR
 from tools.bench_curation import build_dirty_set
 
 ANSWER = "Retrieval augmented generation fetches the passages that matter and lets the model write from them."
@@ -175,3 +175,18 @@ def test_jsonl_command_writes_kept_and_removed(tmp_path: Path) -> None:
     source.write_text(json.dumps(lines[0]) + "\n{not json\n")
     result = runner.invoke(app, ["curate-dataset", "--input", str(source), "--output-dir", str(out)])
     assert result.exit_code == 1 and "line 2" in result.output
+
+
+def test_a_bad_curation_config_names_the_file_and_the_key(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tools.run import app
+
+    config = tmp_path / "curation.yaml"
+    config.write_text("parameters:\n  min_response_wrds: 3\n  judge_min_score: 9\n")
+    result = CliRunner().invoke(
+        app, ["curate-dataset", "--input", "x.jsonl", "--output-dir", str(tmp_path), "--config", str(config)]
+    )
+    assert result.exit_code == 1 and str(config) in result.output
+    assert "min_response_wrds: unknown key" in result.output
+    assert "judge_min_score: Input should be less than or equal to 4 (got 9)" in result.output

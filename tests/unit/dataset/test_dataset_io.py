@@ -9,7 +9,7 @@ import pytest
 from datasets import Dataset, DatasetDict
 
 from llm_engineering.application.dataset.io import export_handbook_json, load_dataset_dict
-from tests.conftest import SHARED_DIR
+from tests.support.paths import SHARED_DIR
 
 ARTIFACTS = SHARED_DIR / "data" / "handbook" / "artifacts"
 

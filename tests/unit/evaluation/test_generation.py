@@ -66,15 +66,14 @@ def test_a_merged_model_is_evaluated_alone_unless_its_base_is_given(tiny_model_d
     alone = answer_with_model_and_base(TEST_SET, str(tiny_model_dir), config)
     assert alone.model_kind == "merged" and alone.base_model is None and alone.base_answers is None
     assert len(alone.twin_answers) == 3 and alone.eval_loss > 0 and alone.base_eval_loss is None
-    compared = answer_with_model_and_base(
-        TEST_SET, str(tiny_model_dir), config, base_model=str(tiny_model_dir)
-    )
+    with_base = config.model_copy(update={"base_model": str(tiny_model_dir)})
+    compared = answer_with_model_and_base(TEST_SET, str(tiny_model_dir), with_base)
     assert compared.base_answers == compared.twin_answers and compared.base_eval_loss == compared.eval_loss
 
 
 def test_a_base_model_that_is_not_here_says_how_to_fix_it() -> None:
     assert base_model_path(PACKAGED_MODEL_ID) is None  # the packaged model: the loader fetches it
-    with pytest.raises(ValueError, match="set `base_model` in the evaluating config"):
+    with pytest.raises(ValueError, match="set `base_model` under `generation:` in the evaluating config"):
         base_model_path("someone/some-model-not-on-this-machine")
 
 
