@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     USE_QDRANT_CLOUD: bool = False
     QDRANT_CLOUD_URL: str | None = None
     QDRANT_APIKEY: SecretStr | None = None
+    # Local mode only: answer searches from an in-process numpy/scipy index (false: Qdrant's own local scoring).
+    QDRANT_LOCAL_SEARCH_INDEX: bool = True
 
     # --- Models used by RAG and the feature pipeline.
     TEXT_EMBEDDING_MODEL_ID: str = "sentence-transformers/all-MiniLM-L6-v2"

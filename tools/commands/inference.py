@@ -227,7 +227,7 @@ def eval_retrieval(
     queries_file: Path = typer.Option(
         Path(DEFAULT_QUESTIONS), help="Questions with answer_key/relevant_links."
     ),
-    tune: bool = typer.Option(False, "--tune", help="Grid-search the fusion on the 'tune' part first."),
+    tune: bool = typer.Option(False, "--tune", help="Grid-search the fusion on the 'tuning' part first."),
     rerank: bool = typer.Option(True, "--rerank/--no-rerank", help="Also score hybrid+rerank."),
 ) -> None:
     """Hit@k and MRR@10 of dense, sparse (BM25), hybrid and hybrid+rerank search per question-set part."""
@@ -242,10 +242,10 @@ def eval_retrieval(
     config = RetrievalConfig.from_settings()
     fusion = config.fusion
     if tune:
-        if "tune" not in parts:
-            fail(f"{queries_file} has no 'tune' part to tune on (parts: {', '.join(parts)}).")
-        ranked = evaluation.tune_fusion(parts["tune"])
-        typer.echo("Best fusion settings on 'tune' (MRR@10, hit@5):")
+        if "tuning" not in parts:
+            fail(f"{queries_file} has no 'tuning' part to tune on (parts: {', '.join(parts)}).")
+        ranked = evaluation.tune_fusion(parts["tuning"])
+        typer.echo("Best fusion settings on 'tuning' (MRR@10, hit@5):")
         for candidate, scores in ranked[:5]:
             typer.echo(f"  {scores.mrr_at_10:.3f} {scores.hit_at[5]:.3f}  {candidate.model_dump()}")
         fusion = ranked[0][0]

@@ -21,15 +21,16 @@ class FusionConfig(BaseModel):
     """How Qdrant fuses the dense and the BM25 candidate lists (`prefetch_limit` of each).
 
     Qdrant's weighted RRF scores a point at rank r (from 1) of a list of weight w as 1 / (r / w + k - 1): with
-    the usual k=60 the weights hardly matter; with k=1 it is w / r, so BM25's first hit (1.5) outranks a
-    point that is only dense's first (1.0), while agreement of both lists still wins.
+    the usual k=60 the weights hardly matter; with k=1 it is w / r, so BM25's first hit (2.0) outranks a
+    point that is only dense's first (1.0), while agreement of both lists still wins. The defaults are the
+    best of `evaluation.fusion_grid()` on the question set's 'tuning' part (see docs/scaling.md).
     """
 
     method: Literal["rrf", "dbsf"] = "rrf"
-    prefetch_limit: int = Field(40, ge=1, le=1000)
+    prefetch_limit: int = Field(10, ge=1, le=1000)
     rrf_k: int = Field(1, ge=1)
     dense_weight: float = Field(1.0, ge=0.0)
-    sparse_weight: float = Field(1.5, ge=0.0)
+    sparse_weight: float = Field(2.0, ge=0.0)
 
     @classmethod
     def from_settings(cls) -> FusionConfig:

@@ -45,7 +45,7 @@ class MethodScores(BaseModel):
 
 
 def load_questions(path: Path) -> dict[str, list[EvalQuestion]]:
-    """Parts of a question file: a JSON list (one part, 'all') or an object of lists ('tune', 'holdout')."""
+    """Parts of a question file: a JSON list (one part, 'all') or an object of lists ('tuning', 'held_out')."""
     if not path.is_file():
         raise FileNotFoundError(f"Question file {path} does not exist.")
     try:
@@ -133,7 +133,7 @@ def fusion_grid() -> list[FusionConfig]:
     """The fusion settings tried by tuning: weighted RRF over weights, k and prefetch depth; and DBSF."""
     grid = [
         FusionConfig(method="rrf", sparse_weight=w, dense_weight=1.0, rrf_k=k, prefetch_limit=p)
-        for w, k, p in itertools.product((1.0, 1.5, 2.0, 3.0, 6.0), (1, 2, 5, 60), (20, 40))
+        for w, k, p in itertools.product((0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0), (1, 2, 5, 10, 60), (10, 20, 40))
     ]
     grid += [FusionConfig(method="dbsf", prefetch_limit=p) for p in (20, 40, 80)]
     return grid

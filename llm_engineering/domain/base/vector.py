@@ -273,15 +273,20 @@ class VectorBaseDocument(BaseModel, ABC):
         cls._require_current_layout()
         if request is None:
             return []  # a sparse query without any indexed term matches nothing
-        response = client.query_points(
-            collection_name=name,
-            query_filter=to_filter(filters),
-            limit=limit,
-            with_payload=True,
-            with_vectors=with_vectors,
-            **request,
-        )
-        return [cls.from_record(point) for point in response.points]
+        query_filter = to_filter(filters)
+        points = None
+        if not with_vectors and getattr(client, "use_search_index", False):
+            points = client.search_index(name).query(request, query_filter, limit)  # local mode, in process
+        if points is None:
+            points = client.query_points(
+                collection_name=name,
+                query_filter=query_filter,
+                limit=limit,
+                with_payload=True,
+                with_vectors=with_vectors,
+                **request,
+            ).points
+        return [cls.from_record(point) for point in points]
 
     # --- grouping ------------------------------------------------------------------------------------------
     @staticmethod

@@ -21,12 +21,25 @@ _lock = threading.Lock()
 _client: Any = None
 
 
-class SerializedClient:
-    """Proxies a QdrantClient so that only one thread at a time calls into it."""
+# Client methods that change a collection: each one makes that collection's in-process index stale.
+_WRITES = frozenset(
+    {
+        "upsert", "upload_points", "upload_collection", "delete", "delete_vectors", "update_vectors",
+        "set_payload", "overwrite_payload", "delete_payload", "clear_payload", "batch_update_points",
+        "create_collection", "recreate_collection", "delete_collection",
+    }
+)  # fmt: skip
 
-    def __init__(self, client: Any) -> None:
+
+class SerializedClient:
+    """Proxies a local-mode QdrantClient so that only one thread at a time calls into it, and keeps the
+    in-process search index of each collection, dropped whenever a write reaches that collection."""
+
+    def __init__(self, client: Any, use_search_index: bool = True) -> None:
         self._client = client
         self._call_lock = threading.RLock()
+        self._indexes: dict[str, Any] = {}
+        self.use_search_index = use_search_index
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._client, name)
@@ -36,9 +49,22 @@ class SerializedClient:
         @functools.wraps(attribute)
         def serialized(*args: Any, **kwargs: Any) -> Any:
             with self._call_lock:
+                if name in _WRITES:
+                    self._indexes.pop(kwargs.get("collection_name", args[0] if args else None), None)
                 return attribute(*args, **kwargs)
 
         return serialized
+
+    def search_index(self, collection_name: str) -> Any:
+        """The collection's in-process index (LocalSearchIndex), read from the store on first use."""
+        from llm_engineering.infrastructure.db.local_index import LocalSearchIndex
+
+        with self._call_lock:
+            index = self._indexes.get(collection_name)
+            if index is None:
+                index = LocalSearchIndex.load(self._client, collection_name)
+                self._indexes[collection_name] = index
+            return index
 
 
 def is_local_mode(host: str) -> bool:
@@ -61,7 +87,7 @@ def _create_client(settings: Settings) -> Any:
 
     host = settings.QDRANT_DATABASE_HOST
     if host == ":memory:":
-        return SerializedClient(QdrantClient(location=":memory:"))
+        return SerializedClient(QdrantClient(location=":memory:"), settings.QDRANT_LOCAL_SEARCH_INDEX)
     if is_local_mode(host):
         path: Path = settings.resolve_path(host)
         path.mkdir(parents=True, exist_ok=True)
@@ -77,7 +103,7 @@ def _create_client(settings: Settings) -> Any:
                 "QDRANT_DATABASE_HOST to its host name."
             ) from error
         logger.info(f"Using Qdrant local mode at {path}.")
-        return SerializedClient(client)
+        return SerializedClient(client, settings.QDRANT_LOCAL_SEARCH_INDEX)
 
     client = (
         QdrantClient(url=host)

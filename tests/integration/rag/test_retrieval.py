@@ -97,10 +97,10 @@ def test_eval_retrieval_cli_prints_each_method(indexed_corpus: Path, tmp_path: P
     questions.write_text(
         json.dumps(
             {
-                "tune": [
+                "tuning": [
                     {"query": "How many directed edges in the karate club?", "answer_key": "156 directed"}
                 ],
-                "holdout": [
+                "held_out": [
                     {
                         "query": "Which queue feeds the streaming pipeline?",
                         "relevant_links": ["https://example.com/zoe/streaming"],
@@ -111,7 +111,7 @@ def test_eval_retrieval_cli_prints_each_method(indexed_corpus: Path, tmp_path: P
     )
     result = CliRunner().invoke(app, ["eval-retrieval", "--queries-file", str(questions), "--no-rerank"])
     assert result.exit_code == 0, result.output
-    for line in ("tune (1 questions)", "holdout (1 questions)", "dense", "sparse", "hybrid"):
+    for line in ("tuning (1 questions)", "held_out (1 questions)", "dense", "sparse", "hybrid"):
         assert line in result.output
     assert "hybrid+rerank skipped: no reranker configured" in result.output
     hybrid_rows = [line.split() for line in result.output.splitlines() if line.strip().startswith("hybrid ")]

@@ -92,12 +92,13 @@ def test_a_question_without_target_is_refused(tmp_path: Path) -> None:
         load_questions(tmp_path / "missing.json")
 
 
-def test_the_project_question_set_has_a_tune_and_a_holdout_part() -> None:
+def test_the_project_question_set_has_a_tuning_and_a_larger_held_out_part() -> None:
     parts = load_questions(QUESTIONS_FILE)
-    assert set(parts) == {"tune", "holdout"}
-    assert len(parts["tune"]) >= 20 and len(parts["holdout"]) >= 20
-    tune_queries = {q.query for q in parts["tune"]}
-    assert not tune_queries & {q.query for q in parts["holdout"]}
+    assert set(parts) == {"tuning", "held_out"}
+    assert len(parts["tuning"]) >= 20 and len(parts["held_out"]) > len(parts["tuning"])
+    assert len(parts["tuning"]) + len(parts["held_out"]) >= 100
+    tuning_queries = {q.query for q in parts["tuning"]}
+    assert not tuning_queries & {q.query for q in parts["held_out"]}
 
 
 def test_prompt_numbers_the_sources_and_speaks_as_the_author() -> None:
