@@ -21,7 +21,14 @@ from llm_engineering.model.evaluation.generation import GenerationConfig
 from llm_engineering.model.evaluation.judge import JudgeConfig
 from llm_engineering.model.finetuning.config import TrainingConfig
 
-AuthorNames = Field(min_length=1, description="The authors (full names, as in the warehouse).")
+AuthorNames = Field(
+    None,
+    min_length=1,
+    description="The authors (full names, as in the warehouse); None: every author in the warehouse.",
+)
+# Where the dataset pipeline saves its datasets (relative to the project): training's and evaluation's defaults.
+DEFAULT_INSTRUCT_DATASET = ".data/datasets/instruction"
+DEFAULT_PREFERENCE_DATASET = ".data/datasets/preference"
 
 
 class PipelineConfig(BaseModel):
@@ -41,7 +48,7 @@ class EtlConfig(PipelineConfig):
 class FeaturesConfig(FeatureEngineeringConfig):
     """`feature_engineering`: clean, chunk and embed the authors' documents into Qdrant."""
 
-    author_full_names: list[str] = AuthorNames
+    author_full_names: list[str] | None = AuthorNames
 
     def processing(self) -> FeatureEngineeringConfig:
         """What the steps need: chunking, batch size and hygiene (their fingerprint decides what is re-processed)."""
@@ -51,7 +58,7 @@ class FeaturesConfig(FeatureEngineeringConfig):
 class DatasetsConfig(PipelineConfig):
     """`generate_datasets`: an instruction or preference dataset from the authors' cleaned documents."""
 
-    author_full_names: list[str] = AuthorNames
+    author_full_names: list[str] | None = AuthorNames
     dataset_type: DatasetType = Field(description="instruction (for SFT) or preference (for DPO).")
     extracts: ExtractSettings = Field(default_factory=ExtractSettings, description="Extract sizes.")
     generation: GenerationSettings = Field(default_factory=GenerationSettings, description="The teacher.")
@@ -71,9 +78,13 @@ class TrainingRunConfig(PipelineConfig):
     """`training`: SFT on the instruction dataset, then DPO on the preference dataset, both with LoRA."""
 
     instruct_dataset: str = Field(
-        description="A save_to_disk folder, a handbook-format JSON file or a Hub id (owner/name)."
+        DEFAULT_INSTRUCT_DATASET,
+        description="A save_to_disk folder, a handbook-format JSON file or a Hub id (owner/name); default: "
+        "what the instruction dataset pipeline saved.",
     )
-    preference_dataset: str = Field(description="The preference dataset, in the same forms.")
+    preference_dataset: str = Field(
+        DEFAULT_PREFERENCE_DATASET, description="The preference dataset, in the same forms."
+    )
     training: TrainingConfig = Field(default_factory=TrainingConfig, description="Model and hyperparameters.")
     output_dir: str | None = Field(None, description="Output folder (None: TRAINING_OUTPUT_DIR/<run name>).")
     comet_offline_dir: str | None = Field(
@@ -92,7 +103,11 @@ class TrainingRunConfig(PipelineConfig):
 class EvaluatingConfig(PipelineConfig):
     """`evaluating`: the twin and its base model answer the test split; an LLM judge scores the answers."""
 
-    dataset: str = Field(description="An instruction dataset: saved folder, handbook JSON file or Hub id.")
+    dataset: str = Field(
+        DEFAULT_INSTRUCT_DATASET,
+        description="An instruction dataset: saved folder, handbook JSON file or Hub id; default: what the "
+        "instruction dataset pipeline saved.",
+    )
     model_dir: str | None = Field(
         None, description="The model to evaluate (a training output, adapter or merged model)."
     )

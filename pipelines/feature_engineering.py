@@ -13,7 +13,8 @@ from steps.feature_engineering import (
 # pipeline is incremental on its own (unchanged documents are skipped).
 @pipeline(enable_cache=False)
 def feature_engineering(config: FeaturesConfig) -> None:
-    """Clean, chunk and embed (dense and BM25 sparse vectors) the authors' warehouse documents into Qdrant."""
+    """Clean, chunk and embed (dense and BM25 sparse vectors) the authors' warehouse documents into Qdrant
+    (no `author_full_names`: every author in the warehouse)."""
     processing = config.processing()
     warehouse_documents = query_data_warehouse(config.author_full_names)
     cleaned_documents, document_changes = clean_documents(warehouse_documents, config=processing)

@@ -11,10 +11,12 @@ from steps.training import (
     train_dpo,
     train_sft,
 )
+from steps.training.failure import discard_model_version
 
 
-# No step caching: a run trains; every run is a new `llm_twin` model version (ZenML Model Control Plane).
-@pipeline(enable_cache=False, model=twin_model())
+# No step caching: a run trains; every run is a new `llm_twin` model version (ZenML Model Control Plane),
+# deleted again when the run fails.
+@pipeline(enable_cache=False, model=twin_model(), on_failure=discard_model_version)
 def training(config: TrainingRunConfig) -> None:
     """SFT on the instruction dataset, then DPO on the preference dataset, both with LoRA; registered.
 

@@ -19,6 +19,7 @@ os.environ.setdefault("OPIK_SENTRY_ENABLE", "false")
 
 from llm_engineering.settings import PROJECT_ROOT  # noqa: E402
 from steps.settings_secret import read_settings_from_zenml_secrets  # noqa: E402
+from tools.output import quiet_pipeline_console  # noqa: E402
 from tools.pipeline_config import ConfigError, build_config, resolve_config_path, run_with_config  # noqa: E402
 
 read_settings_from_zenml_secrets()  # SETTINGS_FROM_ZENML_SECRET works for every command
@@ -52,6 +53,7 @@ def run_pipeline(
         options["enable_cache"] = False
     shown = config_path.relative_to(PROJECT_ROOT) if config_path.is_relative_to(PROJECT_ROOT) else config_path
     typer.echo(f"Running pipeline '{pipeline.name}' with {shown}")
+    quiet_pipeline_console()
     try:
         return run_with_config(pipeline, config_path, parameters, zenml_options, **options)
     except Exception as error:  # the failed step's own message says what to fix; no traceback wall for users

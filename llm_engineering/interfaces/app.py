@@ -12,7 +12,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException
-from fastapi.responses import StreamingResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from llm_engineering.interfaces.body_limit import BodySizeLimit
@@ -29,6 +31,19 @@ from llm_engineering.interfaces.tracing import traced
 from llm_engineering.model.inference.generators import GenerationUnavailable
 from llm_engineering.model.inference.resolution import GeneratorChoice
 from llm_engineering.settings import get_settings
+
+MAX_ECHOED_CHARS = 100  # a validation error quotes at most this much of a rejected value
+
+
+def _shortened(value: Any) -> Any:
+    """A rejected input as an error may quote it: long strings cut, nested values walked."""
+    if isinstance(value, str) and len(value) > MAX_ECHOED_CHARS:
+        return f"{value[:MAX_ECHOED_CHARS]}… ({len(value)} characters)"
+    if isinstance(value, dict):
+        return {key: _shortened(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shortened(item) for item in value]
+    return value
 
 
 def _sse(event: str, data: Any) -> bytes:
@@ -112,6 +127,14 @@ def create_app(
     @app.post("/rag", response_model=None, dependencies=[Depends(require_token)])
     async def rag(request: RagRequest) -> RagResponse | StreamingResponse:
         return await rag_traced(request)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Any, error: RequestValidationError) -> JSONResponse:
+        """422 with what was wrong, never the whole rejected input echoed back."""
+        details = [
+            {key: _shortened(value) for key, value in item.items() if key != "ctx"} for item in error.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": jsonable_encoder(details)})
 
     add_error_statuses(app)  # project errors -> status codes, by the table in interfaces/errors.py
     app.add_middleware(BodySizeLimit, max_bytes=settings.INFERENCE_MAX_BODY_BYTES)

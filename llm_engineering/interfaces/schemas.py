@@ -33,13 +33,20 @@ class RetrieveResponse(BaseModel):
     results: list[RetrievedChunk]
 
 
+MAX_PASSAGES_PER_SOURCE = 3
+MAX_PASSAGE_CHARS = 300
+
+
 class Source(BaseModel):
+    """One document the answer drew on, listed once, with its best passages (best first)."""
+
     link: str | None
     title: str | None = None
     platform: str | None = None
     publication_date: str | None = None
     author_full_name: str
-    score: float
+    score: float = Field(description="The best score among the document's passages.")
+    passages: list[str] = Field(default_factory=list, description="Excerpts of its best passages.")
 
 
 class RagResponse(BaseModel):
@@ -48,14 +55,27 @@ class RagResponse(BaseModel):
 
 
 def sources_of(chunks: list[RetrievedChunk]) -> list[Source]:
-    return [
-        Source(
-            link=c.link,
-            title=c.title,
-            platform=c.platform,
-            publication_date=c.publication_date,
-            author_full_name=c.author_full_name,
-            score=c.score,
+    """Each document once (its passages grouped), in the order of its best passage."""
+    grouped: dict[str, list[RetrievedChunk]] = {}
+    for chunk in chunks:
+        grouped.setdefault(chunk.document_id or chunk.link or chunk.id, []).append(chunk)
+    sources = []
+    for passages in grouped.values():
+        best = sorted(passages, key=lambda c: c.score, reverse=True)
+        sources.append(
+            Source(
+                link=best[0].link,
+                title=best[0].title,
+                platform=best[0].platform,
+                publication_date=best[0].publication_date,
+                author_full_name=best[0].author_full_name,
+                score=best[0].score,
+                passages=[_excerpt(c.content) for c in best[:MAX_PASSAGES_PER_SOURCE]],
+            )
         )
-        for c in chunks
-    ]
+    return sorted(sources, key=lambda source: source.score, reverse=True)
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_PASSAGE_CHARS else text[: MAX_PASSAGE_CHARS - 1].rstrip() + "…"

@@ -9,9 +9,9 @@ from llm_engineering.application.preprocessing.summaries import count_by_categor
 
 @step
 def query_data_warehouse(
-    author_full_names: list[str],
+    author_full_names: list[str] | None = None,
 ) -> Annotated[WarehouseDocuments, "warehouse_documents"]:
-    """Every article, post and repository of the authors, with the authors' ids (change detection needs
+    """Every article, post and repository of the authors (None: every author in the warehouse), with the authors' ids (change detection needs
     every author's id, also of one left without documents). An unknown author fails the step, naming them."""
     warehouse = query_warehouse(author_full_names)
     get_step_context().add_output_metadata(

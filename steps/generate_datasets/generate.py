@@ -39,6 +39,7 @@ def generate(
         answered=report.answered,
         failed=report.failed,
         from_cache=report.from_cache,
+        failed_from_cache=report.failed_from_cache,
         failures_by_reason=report.failures_by_reason,
         failure_examples=report.failure_examples,
         usage=report.usage,

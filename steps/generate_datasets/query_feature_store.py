@@ -8,10 +8,10 @@ from llm_engineering.application.dataset.summaries import count_by_author_and_ca
 
 @step
 def query_feature_store(
-    author_full_names: list[str],
+    author_full_names: list[str] | None = None,
 ) -> Annotated[SourceDocuments, "cleaned_documents"]:
-    """The authors' cleaned documents from the feature store (paged scrolls); an author without any fails
-    the step, naming the feature pipeline command to run first."""
+    """The authors' cleaned documents from the feature store (paged scrolls; None: every author in the
+    warehouse); a named author without any fails the step, naming the feature pipeline command to run first."""
     documents = fetch_cleaned_documents(author_full_names)
     metadata = count_by_author_and_category(documents.documents)
     metadata["chars"] = sum(len(document.content) for document in documents.documents)

@@ -42,8 +42,23 @@ def features(
     """Clean, chunk and embed the warehouse into Qdrant (the `feature_engineering` pipeline)."""
     from pipelines.feature_engineering import feature_engineering
 
+    check_authors(feature_engineering, config)
     run = run_pipeline(feature_engineering, config, "feature_engineering", cache)
     print_feature_summary(run)
+
+
+def check_authors(pipeline: Any, config: str) -> None:
+    """The config's authors (or, with none named, any author) are in the warehouse before the run starts; if
+    not, the error says how to add them."""
+    from llm_engineering.application.preprocessing.warehouse_query import find_authors
+    from llm_engineering.domain.exceptions import DatabaseConnectionError, DocumentNotFoundError
+    from tools.pipeline_config import ConfigError
+
+    try:
+        typed, _ = build_config(pipeline, resolve_config_path(config))
+        find_authors(typed.author_full_names)
+    except (ConfigError, DocumentNotFoundError, DatabaseConnectionError, ValueError) as error:
+        fail(str(error))
 
 
 def print_feature_summary(run: Any) -> None:

@@ -21,6 +21,7 @@ def dry_run_prompts(config: DatasetsConfig, show: int) -> None:
         estimate_prompt_tokens,
     )
     from llm_engineering.application.dataset.sources import NoCleanedDocuments, fetch_cleaned_documents
+    from llm_engineering.domain.exceptions import DocumentNotFoundError
     from llm_engineering.infrastructure.llm import LLMClientConfig
 
     kind, settings = config.dataset_type, config.extracts
@@ -29,7 +30,7 @@ def dry_run_prompts(config: DatasetsConfig, show: int) -> None:
         extracts, too_short = make_extracts(
             documents.documents, settings.min_chars, settings.max_chars, settings.min_document_chars
         )
-    except NoCleanedDocuments as error:
+    except (NoCleanedDocuments, DocumentNotFoundError) as error:
         fail(str(error))
     prompts = build_prompts(extracts, kind)
     for number, prompt in enumerate(prompts[:show], start=1):

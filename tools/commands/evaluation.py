@@ -55,6 +55,7 @@ def evaluate(
         parameters["author_full_name"] = author
     if dataset:
         parameters["dataset"] = dataset  # resolved like every path (a local one), else a Hub id
+    check_dataset(config, parameters.get("dataset"))
     run = run_pipeline(evaluating, config, "evaluating", False, parameters, model)
     run = Client().get_pipeline_run(run.id)
     step = run.steps["save_and_promote"]
@@ -78,6 +79,19 @@ def evaluate(
     verdict = "promoted to production" if decision.promote else "not promoted"
     typer.echo(f"{model['name']} version {decision.model_version}: {verdict} ({decision.reason})")
     typer.echo(summary.cli_line())
+
+
+def check_dataset(config: str, dataset: str | None) -> None:
+    """The dataset exists before the run starts (a missing one names the command that makes it)."""
+    from llm_engineering.application.dataset.io import resolve_dataset_source
+    from pipelines.config import DEFAULT_INSTRUCT_DATASET
+    from tools.pipeline_config import ConfigError, load_config, resolve_config_path
+
+    try:
+        parameters = load_config(resolve_config_path(config)).get("parameters") or {}
+        resolve_dataset_source(dataset or parameters.get("dataset") or DEFAULT_INSTRUCT_DATASET, "instruct")
+    except (ConfigError, FileNotFoundError) as error:
+        fail(str(error))
 
 
 def model_block_of(config: str) -> tuple[str, str | None]:

@@ -132,6 +132,8 @@ def _print_sources(sources: list[dict]) -> None:
     typer.echo("\nSources:")
     for i, source in enumerate(sources, 1):
         typer.echo(f"  [{i}] {_describe(source)} ({source['score']:.4f})")
+        for passage in source.get("passages") or []:
+            typer.echo(f"      {passage[:160]}")
 
 
 def _describe(passage: dict) -> str:

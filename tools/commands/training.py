@@ -36,8 +36,29 @@ def train(
         }.items()
         if value is not None
     }
+    check_datasets(config, overrides)
     run = run_pipeline(training, config, "training", cache=False, parameters=overrides or None)
     typer.echo(training_summary(run))
+
+
+def check_datasets(config: str, overrides: dict[str, str]) -> None:
+    """Both datasets exist before the run starts (a missing one names the command that makes it)."""
+    from llm_engineering.application.dataset.io import resolve_dataset_source
+    from pipelines.config import DEFAULT_INSTRUCT_DATASET, DEFAULT_PREFERENCE_DATASET
+    from tools.pipeline_config import ConfigError, load_config, resolve_config_path
+
+    try:
+        parameters = load_config(resolve_config_path(config)).get("parameters") or {}
+    except ConfigError as error:
+        fail(str(error))
+    for kind, name, default in (
+        ("instruct", "instruct_dataset", DEFAULT_INSTRUCT_DATASET),
+        ("preference", "preference_dataset", DEFAULT_PREFERENCE_DATASET),
+    ):
+        try:
+            resolve_dataset_source(overrides.get(name) or parameters.get(name) or default, kind)
+        except FileNotFoundError as error:
+            fail(str(error))
 
 
 def training_summary(run: Any) -> str:

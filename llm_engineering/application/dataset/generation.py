@@ -44,18 +44,33 @@ class GenerationStats(BaseModel):
     prompts: int
     answered: int
     failed: int
-    from_cache: int
+    from_cache: int  # answered prompts whose answer came from the cache (part of `answered`)
+    failed_from_cache: int = 0  # failed prompts whose failure an earlier run recorded (part of `failed`)
     failures_by_reason: dict[str, int]
     failure_examples: list[str]
     usage: dict
 
+    def counts_line(self) -> str:
+        """'Prompts: P, answered A (C from the cache), lost L (...)': A + L = P and C <= A."""
+        detail = (
+            [", ".join(f"{k}={v}" for k, v in self.failures_by_reason.items())]
+            if self.failures_by_reason
+            else []
+        )
+        if self.failed_from_cache:
+            detail.append(
+                f"{self.failed_from_cache} failed in an earlier run; --retry-failed asks them again"
+            )
+        return (
+            f"Prompts: {self.prompts}, answered {self.answered} ({self.from_cache} from the cache), "
+            f"lost {self.failed}" + (f" ({'; '.join(detail)})" if self.failed else "")
+        )
+
     def lines(self) -> list[str]:
         usage = self.usage
-        failures = ", ".join(f"{k}={v}" for k, v in self.failures_by_reason.items()) or "none"
         cost = usage.get("cost_usd")
         return [
-            f"Prompts: {self.prompts}, answered {self.answered} ({self.from_cache} from the cache), "
-            f"lost {self.failed} ({failures})",
+            self.counts_line(),
             f"LLM ({self.model}): {usage.get('requests', 0)} requests, {usage.get('retries', 0)} retries, "
             f"{usage.get('reasks', 0)} re-asks, {usage.get('input_tokens', 0):,} input / "
             f"{usage.get('output_tokens', 0):,} output tokens, "
@@ -147,7 +162,8 @@ def generate_samples(
         prompts=len(prompts),
         answered=len(prompts) - len(errors),
         failed=len(errors),
-        from_cache=sum(1 for result in results if result.cached),
+        from_cache=sum(1 for result in results if result.cached and result.value is not None),
+        failed_from_cache=sum(1 for result in results if result.cached and result.value is None),
         failures_by_reason=dict(Counter(usage["failures_by_reason"])),
         failure_examples=errors[:10],
         usage=usage,

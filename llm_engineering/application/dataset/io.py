@@ -23,6 +23,11 @@ DatasetKind = Literal["instruct", "instruction", "preference"]
 # Column names other tools use for the same thing.
 ALIASES = {"prompt": "instruction", "output": "answer", "response": "answer"}
 PROVENANCE_KEY = "handbook_json"
+# The commands that make each kind of dataset (saved under .data/datasets/<type> by default).
+DATASET_COMMANDS = {
+    DatasetType.INSTRUCTION: "poetry poe run-generate-instruct-datasets-pipeline",
+    DatasetType.PREFERENCE: "poetry poe run-generate-preference-datasets-pipeline",
+}
 
 
 def dataset_type(kind: DatasetKind | DatasetType | str) -> DatasetType:
@@ -33,11 +38,27 @@ def dataset_type(kind: DatasetKind | DatasetType | str) -> DatasetType:
     raise ValueError(f"Unknown dataset kind {kind!r}: use 'instruct' (instruction) or 'preference'.")
 
 
-def load_dataset_dict(source: str | Path, kind: DatasetKind | DatasetType) -> DatasetDict:
-    """The dataset at `source` with `train` and `test` and the kind's text columns first. A local path is
-    resolved like every configured path (`resolve_path`); anything else that looks like owner/name is a Hub id."""
-    required = TEXT_COLUMNS[dataset_type(kind)]
+def resolve_dataset_source(source: str | Path, kind: DatasetKind | DatasetType) -> str:
+    """`source` as a local path resolved like every configured path (`resolve_path`), or a Hub id as given. A
+    path that does not exist is an error naming the command that makes the dataset."""
     path = resolve_path(source)
+    if path.exists():
+        return str(path)
+    if _looks_like_path(str(source)):
+        kind = dataset_type(kind)
+        raise FileNotFoundError(
+            f"The {kind.value} dataset {source} does not exist. Make it with `{DATASET_COMMANDS[kind]}` (it "
+            f"saves to .data/datasets/{kind.value}), or give a folder saved with `save_to_disk`, a handbook "
+            "JSON file (train/test per category) or a Hugging Face Hub dataset id (owner/name)."
+        )
+    return str(source)
+
+
+def load_dataset_dict(source: str | Path, kind: DatasetKind | DatasetType) -> DatasetDict:
+    """The dataset at `source` (see `resolve_dataset_source`) with `train` and `test` and the kind's text
+    columns first."""
+    required = TEXT_COLUMNS[dataset_type(kind)]
+    path = Path(resolve_dataset_source(source, kind))
     if path.is_dir():
         loaded = load_from_disk(str(path))
         if not isinstance(loaded, DatasetDict):
@@ -45,11 +66,6 @@ def load_dataset_dict(source: str | Path, kind: DatasetKind | DatasetType) -> Da
         dataset_dict = loaded
     elif path.is_file():
         dataset_dict = read_handbook_json(path)
-    elif _looks_like_path(str(source)):
-        raise FileNotFoundError(
-            f"Dataset source {source} does not exist: give a folder saved with `save_to_disk`, a handbook "
-            "JSON file (train/test per category) or a Hugging Face Hub dataset id (owner/name)."
-        )
     else:
         dataset_dict = _load_from_hub(str(source))
     return _checked(dataset_dict, required, str(source))

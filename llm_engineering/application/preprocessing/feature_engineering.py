@@ -38,9 +38,10 @@ from llm_engineering.domain.chunks import Chunk
 from llm_engineering.domain.cleaned_documents import CleanedDocument
 
 
-def query_warehouse(author_full_names: Sequence[str]) -> WarehouseDocuments:
-    """The authors (an unknown one is an error naming them) and all their documents."""
-    authors = find_authors(list(author_full_names))
+def query_warehouse(author_full_names: Sequence[str] | None) -> WarehouseDocuments:
+    """The authors (none given: every author in the warehouse; an unknown one is an error naming them) and
+    all their documents."""
+    authors = find_authors(list(author_full_names or []))
     documents = fetch_author_documents(authors)
     return WarehouseDocuments(
         authors={author.full_name: author.id for author in authors}, documents=documents

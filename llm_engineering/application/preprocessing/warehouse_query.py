@@ -11,11 +11,33 @@ from llm_engineering.domain.exceptions import DocumentNotFoundError
 
 MAX_WORKERS = 8
 
+# What to run when the warehouse lacks an author: the ETL config files and the export import.
+HOW_TO_ADD_AUTHORS = (
+    "Crawl the author's links with the ETL pipeline (`poetry poe run-etl --config "
+    "configs/digital_data_etl_<author>.yaml`, or the offline demo: `poetry poe run-etl --config "
+    "configs/digital_data_etl_demo.yaml`), or import a warehouse export "
+    "(`poetry poe run-import-data-warehouse-from-json --input-dir <folder>`)."
+)
 
-def find_authors(author_full_names: list[str]) -> list[UserDocument]:
-    """The users with these full names; every missing name is reported in one error."""
+
+class NoAuthorsInWarehouse(DocumentNotFoundError):
+    """The data warehouse holds no user yet: nothing to process."""
+
+
+def warehouse_author_names() -> list[str]:
+    """The full names of every user in the data warehouse, sorted; an empty warehouse is an error saying how
+    to fill it."""
+    names = sorted({user.full_name for user in UserDocument.bulk_find() if user.full_name})
+    if not names:
+        raise NoAuthorsInWarehouse(f"The data warehouse has no authors yet. {HOW_TO_ADD_AUTHORS}")
+    return names
+
+
+def find_authors(author_full_names: list[str] | None) -> list[UserDocument]:
+    """The users with these full names (none given: every user in the warehouse); every missing name is
+    reported in one error."""
     if not author_full_names:
-        raise ValueError("No author given: set `author_full_names` in the feature pipeline's config.")
+        author_full_names = warehouse_author_names()
     authors, missing = [], []
     for full_name in dict.fromkeys(author_full_names):  # keep order, drop repeats
         first_name, last_name = UserDocument.split_full_name(full_name)
@@ -26,9 +48,10 @@ def find_authors(author_full_names: list[str]) -> list[UserDocument]:
             authors.append(user)
     if missing:
         names = ", ".join(f"'{name}'" for name in missing)
+        known = ", ".join(sorted({user.full_name for user in UserDocument.bulk_find()})) or "no authors yet"
         raise DocumentNotFoundError(
-            f"Author(s) {names} not found in the data warehouse. Check the spelling in the config, or crawl "
-            "their links first with the ETL pipeline (`poetry poe run-etl --config configs/<author>.yaml`)."
+            f"Author(s) {names} not found in the data warehouse (it has: {known}). Check the spelling in the "
+            f"config, or leave `author_full_names` out to use every author there. {HOW_TO_ADD_AUTHORS}"
         )
     return authors
 

@@ -1,9 +1,13 @@
 """Query expansion: rewrites of the question by the teacher LLM, searched alongside the original.
 
-Any failure or odd answer (no list, empty or duplicate rewrites) leaves the original query alone.
+Only plausible rewrites are kept: not empty, not a copy of the question or of the instruction the LLM was
+given, not far longer than the question, no duplicates. Any failure, or no plausible rewrite, leaves the
+original query alone.
 """
 
 from __future__ import annotations
+
+import re
 
 from loguru import logger
 from pydantic import BaseModel, Field
@@ -13,6 +17,12 @@ EXPANSION_PROMPT = (
     "find the passage answering it: vary the wording, use synonyms and the technical terms the author "
     "would use. Keep every rewrite a single standalone question."
 )
+
+
+# A rewrite may be this many times as long as the question (plus a little, for very short questions).
+MAX_LENGTH_RATIO = 3
+LENGTH_SLACK_CHARS = 60
+COPIED_RUN_WORDS = 6  # a rewrite holding this many consecutive words of the instruction copied it
 
 
 class QueryRewrites(BaseModel):
@@ -34,13 +44,33 @@ def expand_query(query: str, n: int, llm: object | None) -> list[str]:
     except LLMError as error:
         logger.warning(f"Query expansion failed ({type(error).__name__}: {error}); using the original query.")
         return [query]
-    variants = [query]
-    seen = {query.strip().casefold()}
-    for rewrite in answer.queries:
-        text = rewrite.strip() if isinstance(rewrite, str) else ""
-        if text and text.casefold() not in seen and len(text) <= 4 * max(len(query), 100):
-            variants.append(text)
-            seen.add(text.casefold())
+    variants = [query, *plausible_rewrites(query, answer.queries, messages[0].content)]
     if len(variants) == 1:
-        logger.warning("Query expansion gave no usable rewrite; using the original query.")
+        logger.warning("Query expansion gave no plausible rewrite; using the original query.")
     return variants[:n]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def plausible_rewrites(query: str, rewrites: list, instruction: str) -> list[str]:
+    """The rewrites worth searching, in order: non-empty, not the question again, not a copy of the
+    instruction, at most MAX_LENGTH_RATIO times as long as the question, no duplicates."""
+    limit = MAX_LENGTH_RATIO * len(query.strip()) + LENGTH_SLACK_CHARS
+    instruction_words = _words(instruction)
+    instruction_runs = {
+        tuple(instruction_words[i : i + COPIED_RUN_WORDS])
+        for i in range(len(instruction_words) - COPIED_RUN_WORDS + 1)
+    }
+    seen = {tuple(_words(query))}
+    kept = []
+    for rewrite in rewrites:
+        text = " ".join(rewrite.split()) if isinstance(rewrite, str) else ""
+        words = tuple(_words(text))
+        runs = {words[i : i + COPIED_RUN_WORDS] for i in range(len(words) - COPIED_RUN_WORDS + 1)}
+        if not words or words in seen or len(text) > limit or runs & instruction_runs:
+            continue
+        seen.add(words)
+        kept.append(text)
+    return kept

@@ -21,6 +21,10 @@ MAX_K = 50
 _AUTO: Any = object()
 
 
+class UnknownAuthor(InvalidInput):
+    """The author asked for is not in the data warehouse."""
+
+
 class RetrievalTrace(BaseModel):
     """What one search did, for logs, traces and the CLI."""
 
@@ -136,7 +140,13 @@ class ContextRetriever:
         self, query: str, given: str | None
     ) -> tuple[str | None, Literal["given", "question", "none"]]:
         if given and given.strip():
-            canonical = match_author(given, known_authors())
+            authors = known_authors()
+            canonical = match_author(given, authors)
+            if canonical is None and authors:
+                raise UnknownAuthor(
+                    f"Unknown author '{given.strip()[:200]}': the data warehouse has {', '.join(authors)}. "
+                    "Use one of these names, or leave author_full_name out to search everyone."
+                )
             return canonical or given.strip(), "given"
         llm = self.llm if self.config.self_query_llm else None
         found = extract_author(query, llm)

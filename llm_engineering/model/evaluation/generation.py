@@ -10,10 +10,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from llm_engineering.model.chat_template import format_prompt
+from llm_engineering.model.generation_settings import GenerationSettings
 
 
 class GenerationConfig(BaseModel):
-    """How the evaluated model and its base answer the test instructions (greedy)."""
+    """How the evaluated model and its base answer the test instructions: greedy, with the one repetition guard
+    and stop sequences of `GenerationSettings`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -67,6 +69,8 @@ def generate_answers(
     continues from the last real token of every row)."""
     import torch
 
+    settings = GenerationSettings(max_new_tokens=config.max_new_tokens, temperature=0.0)
+
     prompts = [format_prompt(tokenizer, instruction) for instruction in instructions]
     answers = [""] * len(prompts)
     pad_id = _pad_token_id(tokenizer)
@@ -84,13 +88,15 @@ def generate_answers(
             with torch.inference_mode():
                 output = model.generate(
                     **encoded,
-                    max_new_tokens=config.max_new_tokens,
-                    do_sample=False,
-                    pad_token_id=pad_id,
+                    **{
+                        **settings.generate_kwargs(tokenizer, encoded["input_ids"].shape[1]),
+                        "pad_token_id": pad_id,
+                    },
                 )
             new_tokens = output[:, encoded["input_ids"].shape[1] :]
             for index, tokens in zip(batch, new_tokens, strict=True):
-                answers[index] = tokenizer.decode(tokens, skip_special_tokens=True).strip()
+                text = tokenizer.decode(tokens, skip_special_tokens=True)
+                answers[index] = settings.cut_at_stop(text).strip()
     finally:
         tokenizer.padding_side = previous_side
     return answers

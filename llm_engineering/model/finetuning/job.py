@@ -38,10 +38,11 @@ class TrainingDataset(BaseModel):
         return cls(kind=kind, source=source, dataset_id=dataset_id, train=rows["train"], test=rows["test"])
 
     def summary(self) -> dict[str, Any]:
-        """Sizes and content hashes (sha256 of the rows as canonical JSON), for the model version's metadata."""
+        """Sizes and content hashes (sha256 of the rows as canonical JSON), for the model version's metadata.
+        Metadata has no null: the id is the content hash when the source gave none."""
         return {
             "source": self.source,
-            "id": self.dataset_id,
+            "id": self.dataset_id or f"sha256:{_sha256(self.train + self.test)}",
             "train_size": len(self.train),
             "test_size": len(self.test),
             "train_sha256": _sha256(self.train),

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from loguru import logger
 
 from llm_engineering.domain.exceptions import LLMTwinError
+from llm_engineering.model.generation_settings import GenerationSettings
 
 
 class GenerationUnavailable(LLMTwinError):
@@ -75,12 +76,20 @@ class LocalGenerator:
     """A model folder (merged, or base + LoRA adapter) or the packaged small model, run with transformers.
 
     One generation at a time: a CPU model gains nothing from parallel calls and the tokenizer is shared.
+    `settings` hold the repetition guard and stop sequences; each call sets its length and temperature.
     """
 
-    def __init__(self, path: str | Path | None, description: str, device: str = "cpu") -> None:
+    def __init__(
+        self,
+        path: str | Path | None,
+        description: str,
+        device: str = "cpu",
+        settings: GenerationSettings | None = None,
+    ) -> None:
         self.path = path
         self.description = description
         self.device = device
+        self.settings = settings or GenerationSettings()
         self._loaded: tuple[Any, Any] | None = None
         self._load_lock = threading.Lock()
         self._generate_lock = threading.Lock()
@@ -107,13 +116,8 @@ class LocalGenerator:
         prompt = format_prompt(tokenizer, user, system=system)
         return tokenizer(prompt, return_tensors="pt", add_special_tokens=False)
 
-    def _generation_kwargs(self, tokenizer: Any, max_new_tokens: int, temperature: float) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"max_new_tokens": max_new_tokens, "pad_token_id": tokenizer.eos_token_id}
-        if temperature > 0:
-            kwargs.update(do_sample=True, temperature=temperature, top_p=0.95)
-        else:
-            kwargs.update(do_sample=False)
-        return kwargs
+    def _settings(self, max_new_tokens: int, temperature: float) -> GenerationSettings:
+        return self.settings.model_copy(update={"max_new_tokens": max_new_tokens, "temperature": temperature})
 
     def generate(self, system: str, user: str, max_new_tokens: int, temperature: float) -> str:
         return "".join(self.stream(system, user, max_new_tokens, temperature))
@@ -122,6 +126,7 @@ class LocalGenerator:
         from transformers import TextIteratorStreamer
 
         model, tokenizer = self._model()
+        settings = self._settings(max_new_tokens, temperature)
         inputs = self._inputs(tokenizer, system, user).to(model.device)
         streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=300)
         errors: list[BaseException] = []
@@ -131,7 +136,7 @@ class LocalGenerator:
                 model.generate(
                     **inputs,
                     streamer=streamer,
-                    **self._generation_kwargs(tokenizer, max_new_tokens, temperature),
+                    **settings.generate_kwargs(tokenizer, inputs["input_ids"].shape[1]),
                 )
             except BaseException as error:  # surfaced to the caller below, after the streamer ends
                 errors.append(error)
@@ -140,9 +145,30 @@ class LocalGenerator:
         with self._generate_lock:
             worker = threading.Thread(target=run, name="twin-generate", daemon=True)
             worker.start()
-            for piece in streamer:
-                if piece:
-                    yield piece
+            yield from _until_stop(streamer, settings)
             worker.join()
         if errors:
             raise GenerationUnavailable(f"generation failed: {errors[0]}") from errors[0]
+
+
+def _until_stop(pieces: Iterator[str], settings: GenerationSettings) -> Iterator[str]:
+    """The streamed pieces up to the first stop sequence; the generation thread stops by itself."""
+    held = ""  # text that may be the start of a stop sequence, not yet sent
+    longest = max((len(stop) for stop in settings.stop_sequences), default=0)
+    stopped = False
+    for piece in pieces:
+        if stopped or not piece:
+            continue  # drain the streamer so the generation thread can finish
+        held += piece
+        cut = settings.cut_at_stop(held)
+        if len(cut) < len(held):
+            stopped = True
+            if cut:
+                yield cut
+            continue
+        safe = len(held) - max(longest - 1, 0)
+        if safe > 0:
+            yield held[:safe]
+            held = held[safe:]
+    if not stopped and held:
+        yield held

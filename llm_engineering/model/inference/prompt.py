@@ -1,7 +1,8 @@
 """The RAG prompt: a versioned template file (prompts/<version>.txt) with a system and a user part.
 
-The chat template that turns these messages into model input is the one training used (piece C's
-`chat_template`), applied by the in-process generator; an endpoint applies its own serving template.
+The system part is the twin's system prompt that training used (`chat_template.DEFAULT_SYSTEM_PROMPT`), the
+retrieved passages go into the user turn before the question, and the in-process generator renders the
+messages with the chat template training used; an endpoint applies its own serving template.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from llm_engineering.domain.retrieval import RetrievedChunk
+from llm_engineering.model.chat_template import DEFAULT_SYSTEM_PROMPT
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
-PROMPT_VERSION = "rag_answer_v1"
+PROMPT_VERSION = "rag_answer_v2"
 MAX_PASSAGE_CHARS = 2000
 
 
@@ -59,5 +61,10 @@ def build_rag_prompt(
     author = author_full_name or next(
         (c.author_full_name for c in chunks if c.author_full_name), "the author"
     )
-    values = {"author": author, "context": format_context(chunks), "question": question.strip()}
+    values = {
+        "author": author,
+        "context": format_context(chunks),
+        "question": question.strip(),
+        "twin_system_prompt": DEFAULT_SYSTEM_PROMPT,
+    }
     return RagPrompt(version=version, system=system.format(**values), user=user.format(**values))

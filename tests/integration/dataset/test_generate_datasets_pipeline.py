@@ -125,7 +125,9 @@ def test_instruction_dataset_end_to_end_then_rerun_from_the_cache(
         again = invoke("generate-datasets", "--config", str(config), "--output-dir", str(output))
         assert again.exit_code == 0, again.output
         assert len(server.requests) == sent  # a re-run sends nothing
-        assert "answered 7 (8 from the cache), lost 1" in again.output
+        # The counts add up: 7 answered (all from the cache) + 1 lost (its failure recorded by the first run).
+        assert "Prompts: 8, answered 7 (7 from the cache), lost 1 (" in again.output
+        assert "1 failed in an earlier run; --retry-failed asks them again" in again.output
         assert load_dataset_dict(output, "instruct")["train"].to_list() == dataset["train"].to_list()
 
         # --retry-failed asks only the prompt that failed for good (its answer and one re-ask).

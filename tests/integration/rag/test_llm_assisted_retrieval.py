@@ -60,3 +60,34 @@ def test_expansion_falls_back_to_the_original_query_on_any_failure() -> None:
         assert expand_query("What is GPTQ?", 3, llm) == ["What is GPTQ?"]  # invalid answer, asked again
         assert expand_query("What is GPTQ?", 1, llm) == ["What is GPTQ?"]  # n=1: no LLM call
     assert expand_query("What is GPTQ?", 3, None) == ["What is GPTQ?"]
+
+
+def test_expansion_keeps_only_plausible_rewrites() -> None:
+    """Copies of the instruction or of the question, empty and far longer rewrites are dropped; with nothing
+    plausible left the question is searched alone."""
+
+    def rewriter(body: dict) -> Reply:
+        instruction = body["messages"][0]["content"]
+        return Reply(
+            content=json.dumps(
+                {
+                    "queries": [
+                        instruction,  # the LLM echoed its instruction
+                        "Write 2 different rewrites of the user's question that could find the passage",
+                        "what is gptq ?",  # the question again
+                        "",
+                        "GPTQ " * 40,  # far longer than the question
+                        "Which rows does GPTQ quantize first?",
+                    ]
+                }
+            )
+        )
+
+    with OpenAICompatibleServer(rewriter) as server:
+        assert expand_query("What is GPTQ?", 3, client(server)) == [
+            "What is GPTQ?",
+            "Which rows does GPTQ quantize first?",
+        ]
+    only_copies = {"queries": ["What is GPTQ?", "WHAT IS GPTQ", " "]}
+    with OpenAICompatibleServer(lambda body: Reply(content=json.dumps(only_copies))) as server:
+        assert expand_query("What is GPTQ?", 3, client(server)) == ["What is GPTQ?"]

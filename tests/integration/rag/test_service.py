@@ -18,6 +18,7 @@ from llm_engineering.application.rag.retriever import ContextRetriever
 from llm_engineering.interfaces.app import create_app
 from llm_engineering.interfaces.server import serve_in_thread
 from llm_engineering.interfaces.service import RagService
+from llm_engineering.model.chat_template import DEFAULT_SYSTEM_PROMPT
 from llm_engineering.model.inference.generators import EndpointGenerator
 from llm_engineering.settings import get_settings
 from tests.integration.rag.service_support import read_events
@@ -63,7 +64,7 @@ def test_health_needs_no_token_and_names_the_generator(service: str) -> None:
     health = httpx.get(service + "/health", timeout=30).json()
     assert health["status"] == "ok"
     assert "OpenAI-compatible endpoint" in health["generator"]["description"]
-    assert health["prompt_version"] == "rag_answer_v1"
+    assert health["prompt_version"] == "rag_answer_v2"
     assert "embedded_articles" in health["collections"]
 
 
@@ -100,8 +101,27 @@ def test_rag_answers_with_numbered_sources_in_the_prompt(
     assert data["sources"][0]["title"] == "Graph neural networks"
     assert data["sources"][0]["platform"] == "example"
     sent = twin_llm.requests[before]["messages"]
-    assert sent[0]["role"] == "system" and "Maxime Labonne" in sent[0]["content"]
+    assert sent[0] == {"role": "system", "content": DEFAULT_SYSTEM_PROMPT}  # the prompt training used
+    assert "Maxime Labonne's voice" in sent[1]["content"]
     assert "[1] (Graph neural networks)" in sent[1]["content"] and "156 directed edges" in sent[1]["content"]
+    assert data["sources"][0]["passages"] and "156 directed edges" in data["sources"][0]["passages"][0]
+
+
+def test_an_unknown_author_is_a_422_naming_the_known_authors(service: str) -> None:
+    for path in ("/rag", "/retrieve"):
+        response = post(service, path, {"query": "What is quantization?", "author_full_name": "Nobody Known"})
+        assert response.status_code == 422, response.text
+        detail = response.json()["detail"]
+        assert "Unknown author 'Nobody Known'" in detail
+        assert "Maxime Labonne" in detail and "Zoé Núñez" in detail
+
+
+def test_a_too_long_query_is_refused_without_echoing_it(service: str) -> None:
+    query = "why " * 1250  # 5,000 characters
+    response = post(service, "/rag", {"query": query})
+    assert response.status_code == 422
+    assert "5000 characters long; the limit is 4000" in response.text
+    assert query[:200] not in response.text and len(response.text) < 1000
 
 
 def test_rag_streams_token_events_then_sources_then_done(service: str) -> None:

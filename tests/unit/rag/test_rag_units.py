@@ -16,6 +16,8 @@ from llm_engineering.application.rag.evaluation import (
 from llm_engineering.application.rag.search import fuse_ranked_lists
 from llm_engineering.application.rag.self_query import match_author, normalize_name
 from llm_engineering.domain.retrieval import RetrievedChunk
+from llm_engineering.interfaces.schemas import MAX_PASSAGES_PER_SOURCE, sources_of
+from llm_engineering.model.chat_template import DEFAULT_SYSTEM_PROMPT
 from llm_engineering.model.inference.prompt import build_rag_prompt, load_template
 
 AUTHORS = ["Maxime Labonne", "Paul Iusztin", "José Núñez"]
@@ -105,10 +107,38 @@ def test_prompt_numbers_the_sources_and_speaks_as_the_author() -> None:
         chunk(2, "Second {braces} passage.", link="https://b"),
     ]
     prompt = build_rag_prompt("What is it?", chunks, "Maxime Labonne")
-    assert prompt.version == "rag_answer_v1"
-    assert "Maxime Labonne" in prompt.system
+    assert prompt.version == "rag_answer_v2"
+    assert prompt.system == DEFAULT_SYSTEM_PROMPT  # the system prompt the twin was trained with
+    assert "Maxime Labonne's voice" in prompt.user
     assert "[1] (https://a)\nFirst passage." in prompt.user
     assert "[2] (https://b)\nSecond {braces} passage." in prompt.user
     assert prompt.user.rstrip().endswith("Question: What is it?")
-    with pytest.raises(FileNotFoundError, match="rag_answer_v1"):
+    with pytest.raises(FileNotFoundError, match="rag_answer_v2"):
         load_template("no_such_version")
+
+
+def test_sources_list_each_document_once_with_its_best_passages() -> None:
+    def passage(document: str, score: float, text: str) -> RetrievedChunk:
+        return RetrievedChunk(
+            id=f"{document}-{score}",
+            link=f"https://example.com/{document}",
+            content=text,
+            author_full_name="A B",
+            document_id=document,
+            category="articles",
+            score=score,
+        )
+
+    chunks = [
+        passage("a", 0.9, "A's best."),
+        passage("b", 0.8, "B's only."),
+        passage("a", 0.5, "A's third."),
+        passage("a", 0.7, "A's second."),
+        passage("a", 0.1, "A's fourth " + "word " * 200),
+    ]
+    sources = sources_of(chunks)
+    assert [source.link for source in sources] == ["https://example.com/a", "https://example.com/b"]
+    assert sources[0].score == 0.9 and len(sources[0].passages) == MAX_PASSAGES_PER_SOURCE
+    assert sources[0].passages == ["A's best.", "A's second.", "A's third."]
+    assert sources[1].passages == ["B's only."]
+    assert len(sources_of([chunks[-1]])[0].passages[0]) <= 300
