@@ -124,11 +124,16 @@ def test_end_to_end_data_runs_etl_then_features_for_the_demo_author(cli_env: dic
     assert "chunk(s) written (dense + BM25 vectors)" in result.stdout and "rebuilt: none." in result.stdout
 
 
-def test_features_for_an_author_not_in_the_warehouse_names_the_author(cli_env: dict[str, str]) -> None:
-    result = cli(cli_env, "features")  # the default config's authors were never imported here
+def test_features_for_an_author_not_in_the_warehouse_names_the_author(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    config = tmp_path / "features.yaml"
+    config.write_text("parameters:\n  author_full_names: [Maxime Labonne, Paul Iusztin]\n")
+    result = cli(cli_env, "features", "--config", str(config))  # these authors were never imported here
     assert result.returncode == 1
-    assert "step 'query_data_warehouse'" in result.stderr
     assert "'Maxime Labonne', 'Paul Iusztin' not found in the data warehouse" in result.stderr
+    assert "run-import-data-warehouse-from-json" in result.stderr  # and how to add them
+    assert "Traceback" not in result.stderr  # stopped before the run, not inside a step
 
 
 def test_etl_with_bad_links_prints_the_reasons_and_exits_0(cli_env: dict[str, str], tmp_path: Path) -> None:

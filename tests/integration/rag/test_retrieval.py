@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from llm_engineering.application.rag.config import RetrievalConfig, SearchMethod
-from llm_engineering.application.rag.retriever import ContextRetriever
+from llm_engineering.application.rag.retriever import ContextRetriever, UnknownAuthor
 from llm_engineering.application.rag.search import encode_queries, search
 
 
@@ -40,10 +40,14 @@ def test_an_author_named_in_the_question_filters_case_and_accent_blind(retriever
     assert result.chunks and {c.author_full_name for c in result.chunks} == {"Zoé Núñez"}
 
 
-def test_a_given_author_filters_and_an_unknown_one_finds_nothing(retriever: ContextRetriever) -> None:
+def test_a_given_author_filters_and_an_unknown_one_is_an_error_naming_the_known(
+    retriever: ContextRetriever,
+) -> None:
     chunks = retriever.search("quantization bits", k=5, author_full_name="maxime labonne")
     assert chunks and {c.author_full_name for c in chunks} == {"Maxime Labonne"}
-    assert retriever.search("quantization bits", k=5, author_full_name="Ada Nobody") == []
+    with pytest.raises(UnknownAuthor, match="Ada Nobody") as raised:
+        retriever.search("quantization bits", k=5, author_full_name="Ada Nobody")
+    assert "Maxime Labonne" in str(raised.value)
 
 
 def test_k_and_an_empty_query_are_checked(retriever: ContextRetriever) -> None:
