@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from llm_engineering.application.crawlers.config import CrawlConfig
 from llm_engineering.application.dataset.curation import CurationConfig
 from llm_engineering.application.dataset.extracts import ExtractSettings
-from llm_engineering.application.dataset.generation import GenerationSettings
+from llm_engineering.application.dataset.generation import TeacherSettings
 from llm_engineering.application.preprocessing.config import FeatureEngineeringConfig
 from llm_engineering.domain.dataset import DatasetType
 from llm_engineering.model.evaluation.generation import GenerationConfig
@@ -61,7 +61,7 @@ class DatasetsConfig(PipelineConfig):
     author_full_names: list[str] | None = AuthorNames
     dataset_type: DatasetType = Field(description="instruction (for SFT) or preference (for DPO).")
     extracts: ExtractSettings = Field(default_factory=ExtractSettings, description="Extract sizes.")
-    generation: GenerationSettings = Field(default_factory=GenerationSettings, description="The teacher.")
+    generation: TeacherSettings = Field(default_factory=TeacherSettings, description="The teacher.")
     test_split_size: float = Field(0.1, gt=0.0, lt=1.0, description="Share of documents in the test split.")
     split_seed: int = Field(42, description="Seeds the split by document.")
     curation: CurationConfig = Field(default_factory=CurationConfig, description="Filters and thresholds.")

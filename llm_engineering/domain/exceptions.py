@@ -14,12 +14,18 @@ __all__ = [
     "ImproperlyConfigured",
     "InvalidInput",
     "LLMTwinError",
+    "UnknownAuthor",
     "UnsupportedLinkError",
 ]
 
 
 class DocumentNotFoundError(LLMTwinError):
     """A document that must exist is not in the warehouse."""
+
+
+class UnknownAuthor(InvalidInput):
+    """An author asked for by name is not in the data warehouse (or has no writing there); the message names
+    the authors it has."""
 
 
 class CrawlError(LLMTwinError):

@@ -4,8 +4,9 @@ from loguru import logger
 from zenml import get_step_context, step
 
 from llm_engineering.application.dataset.io import load_dataset_dict
-from llm_engineering.application.likeness.corpus import UnknownAuthor, resolve_author, store_documents
+from llm_engineering.application.likeness.corpus import resolve_author, store_documents
 from llm_engineering.application.likeness.evaluation import measure_answers
+from llm_engineering.domain.exceptions import UnknownAuthor
 from llm_engineering.domain.likeness import AuthorLikenessReport
 from llm_engineering.model.evaluation.results import GeneratedAnswers
 from llm_engineering.model.evaluation.samples import EvaluationSet

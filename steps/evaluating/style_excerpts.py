@@ -3,8 +3,9 @@ from typing import Annotated
 from loguru import logger
 from zenml import get_step_context, step
 
-from llm_engineering.application.likeness.corpus import UnknownAuthor, resolve_author, store_documents
+from llm_engineering.application.likeness.corpus import resolve_author, store_documents
 from llm_engineering.application.likeness.excerpts import author_excerpt_pool, retrieve_excerpts
+from llm_engineering.domain.exceptions import UnknownAuthor
 from llm_engineering.domain.likeness import StyleReferences
 from llm_engineering.model.evaluation.samples import EvaluationSet
 

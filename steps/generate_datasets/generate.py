@@ -3,9 +3,9 @@ from typing import Annotated
 from zenml import get_step_context, step
 
 from llm_engineering.application.dataset.generation import (
-    GenerationSettings,
     GenerationStats,
     SampleSet,
+    TeacherSettings,
     generate_samples,
 )
 from llm_engineering.application.dataset.prompting import GenerationPrompts
@@ -16,7 +16,7 @@ from llm_engineering.infrastructure.llm import LLMClient
 @step
 def generate(
     prompts: GenerationPrompts,
-    settings: GenerationSettings,
+    settings: TeacherSettings,
     use_cache: bool,
     retry_failed: bool,
 ) -> tuple[Annotated[SampleSet, "generated_samples"], Annotated[GenerationStats, "generation_stats"]]:

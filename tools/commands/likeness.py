@@ -37,9 +37,10 @@ def author_likeness(
     ),
 ) -> None:
     """Score how much each text reads like AUTHOR: a calibrated probability in [0, 1] per text."""
-    from llm_engineering.application.likeness.corpus import UnknownAuthor, store_documents
+    from llm_engineering.application.likeness.corpus import store_documents
     from llm_engineering.application.likeness.fitting import fit_author_scorer
     from llm_engineering.application.likeness.jsonl import MalformedLine, read_scoring_inputs, write_scores
+    from llm_engineering.domain.exceptions import UnknownAuthor
 
     try:
         inputs = read_scoring_inputs(input)

@@ -24,7 +24,7 @@ class SampleSet(BaseModel):
     samples: list[Sample] = Field(default_factory=list)
 
 
-class GenerationSettings(BaseModel):
+class TeacherSettings(BaseModel):
     """How the teacher is asked (the endpoint and model are settings: OPENAI_*)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -34,7 +34,7 @@ class GenerationSettings(BaseModel):
     concurrency: int | None = Field(None, ge=1, description="Requests at once (None: OPENAI_CONCURRENCY).")
 
 
-DEFAULT_GENERATION = GenerationSettings()
+DEFAULT_GENERATION = TeacherSettings()
 
 
 class GenerationStats(BaseModel):

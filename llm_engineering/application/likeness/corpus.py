@@ -15,7 +15,7 @@ from llm_engineering.application.likeness.scorer import TrainingPassage
 from llm_engineering.application.preprocessing.cleaning_data_handlers import CLEANING
 from llm_engineering.application.preprocessing.hygiene import TextHygiene
 from llm_engineering.domain.documents import Document
-from llm_engineering.domain.exceptions import InvalidInput
+from llm_engineering.domain.exceptions import UnknownAuthor
 from llm_engineering.domain.types import DataCategory
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -25,10 +25,6 @@ MIN_LLM_ANSWER_WORDS = 15
 
 # Repositories are left out: code says little about how a person writes prose.
 _PROSE_CATEGORIES = (DataCategory.ARTICLES, DataCategory.POSTS)
-
-
-class UnknownAuthor(InvalidInput):
-    """The author has no writing in the data warehouse."""
 
 
 class CorpusDocument(BaseModel):

@@ -14,15 +14,11 @@ from llm_engineering.application.rag.query_expansion import expand_query
 from llm_engineering.application.rag.reranking import rerank
 from llm_engineering.application.rag.search import encode_queries, fuse_ranked_lists, search
 from llm_engineering.application.rag.self_query import extract_author, known_authors, match_author
-from llm_engineering.domain.exceptions import InvalidInput
+from llm_engineering.domain.exceptions import InvalidInput, UnknownAuthor
 from llm_engineering.domain.retrieval import RetrievedChunk
 
 MAX_K = 50
 _AUTO: Any = object()
-
-
-class UnknownAuthor(InvalidInput):
-    """The author asked for is not in the data warehouse."""
 
 
 class RetrievalTrace(BaseModel):

@@ -5,8 +5,9 @@ from statistics import fmean
 
 import pytest
 
-from llm_engineering.application.likeness.corpus import UnknownAuthor, resolve_author, store_documents
+from llm_engineering.application.likeness.corpus import resolve_author, store_documents
 from llm_engineering.application.likeness.fitting import fit_author_scorer
+from llm_engineering.domain.exceptions import UnknownAuthor
 from tests.support.likeness_authors import LOU, SAM, store_synthetic_authors
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from llm_engineering.application.rag.config import RetrievalConfig, SearchMethod
-from llm_engineering.application.rag.retriever import ContextRetriever, UnknownAuthor
+from llm_engineering.application.rag.retriever import ContextRetriever
 from llm_engineering.application.rag.search import encode_queries, search
+from llm_engineering.domain.exceptions import UnknownAuthor
 
 
 @pytest.fixture
