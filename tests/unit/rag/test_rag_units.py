@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from llm_engineering.application.rag.config import FusionConfig
 from llm_engineering.application.rag.evaluation import (
     EvalQuestion,
+    fusion_grid,
     is_relevant,
     load_questions,
     score_rankings,
@@ -142,3 +144,16 @@ def test_sources_list_each_document_once_with_its_best_passages() -> None:
     assert sources[0].passages == ["A's best.", "A's second.", "A's third."]
     assert sources[1].passages == ["B's only."]
     assert len(sources_of([chunks[-1]])[0].passages[0]) <= 300
+
+
+def test_default_fusion_is_one_of_the_tuned_native_settings() -> None:
+    grid = fusion_grid()
+    assert FusionConfig() in grid
+    assert {f.method for f in grid} == {"rrf", "dbsf"}
+    assert FusionConfig().model_dump() == {
+        "method": "rrf",
+        "prefetch_limit": 10,
+        "rrf_k": 1,
+        "dense_weight": 1.0,
+        "sparse_weight": 2.0,
+    }
