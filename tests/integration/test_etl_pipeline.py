@@ -9,11 +9,10 @@ from zenml.client import Client
 from llm_engineering.domain.documents import Document, UserDocument
 from llm_engineering.domain.types import DataCategory
 from pipelines.digital_data_etl import digital_data_etl
-from tests.integration import test_crawlers
-from tests.integration.test_crawlers import ScriptedServer
 from tests.support.http_server import serve_directory
 from tests.support.paths import FIXTURES_DIR, PROJECT_ROOT
 from tests.support.pipelines import run_pipeline_with
+from tests.support.scripted_site import SHORT_TIMEOUT_S, ScriptedServer
 
 
 @pytest.fixture
@@ -80,7 +79,7 @@ def test_etl_step_fails_when_every_link_failed(stores, site: str) -> None:
 
 def test_etl_reports_each_bad_input_with_a_clear_reason(stores, site: str) -> None:
     # Short limits only here: a slow page times out, a streamed one goes over the size limit.
-    limits = {"timeout_s": test_crawlers.SHORT_TIMEOUT_S, "max_page_bytes": 200_000, "max_retries": 0}
+    limits = {"timeout_s": SHORT_TIMEOUT_S, "max_page_bytes": 200_000, "max_retries": 0}
     bad_site = ScriptedServer()
     try:
         bad = {
@@ -90,7 +89,7 @@ def test_etl_reports_each_bad_input_with_a_clear_reason(stores, site: str) -> No
             bad_site.url("/empty"): "empty page",
         }
         # A missing git repository cannot be routed here: the default dispatcher sends file:// paths to the
-        # local-files crawler and github.com cannot be reached offline; test_crawlers covers it.
+        # local-files crawler and github.com cannot be reached offline; crawlers/test_github.py covers it.
         good = [f"{site}/first-post.html", f"{site}/second-post.html"]
         run = run_etl(stores, "Ada Writer", good + list(bad), **limits)
     finally:
