@@ -175,7 +175,6 @@ def test_judged_evaluation_saves_scores_records_them_and_promotes(
     assert f"Author likeness ({LOU})" in output
 
     assert f"Evaluating {model_name} version {number}: {model_dir}" in output
-    assert f"Evaluating {model_name} version {number}: {model_dir}" in rerun  # the same version again
     version = zenml_client.get_model_version(model_name, number)
     assert len(zenml_client.list_model_versions(model=model_name)) == 1  # no version made by evaluation
     metadata = version.run_metadata
@@ -192,9 +191,11 @@ def test_judged_evaluation_saves_scores_records_them_and_promotes(
         assert f"promoted to production (no production version yet, and it {against_base.reason})" in output
         assert zenml_client.get_model_version(model_name, "production").id == version.id
         assert "already the production version" in rerun  # and it stays in production
+        assert f"Evaluating {model_name} version {number} (production): {model_dir}" in rerun  # the same one
     else:
         assert f"not promoted ({against_base.reason})" in output and "does not beat its base model" in output
         assert f"not promoted ({against_base.reason})" in rerun
+        assert f"Evaluating {model_name} version {number}: {model_dir}" in rerun  # the same version again
 
 
 @pytest.mark.slow
