@@ -16,7 +16,10 @@ def serve_in_thread(
     """Serve `app` on host:port (0: an ephemeral port) until the block ends; yields the base URL."""
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
+    # log_config=None: uvicorn's own dictConfig would re-take every logging handler's lock while a server
+    # already running in another thread may hold one (logging an error), and the two threads deadlock.
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off", log_config=None)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout_s
