@@ -4,13 +4,11 @@ from loguru import logger
 from zenml import get_step_context, step
 
 from llm_engineering.application.dataset.io import load_dataset_dict
-from llm_engineering.application.likeness.corpus import resolve_author, store_documents
+from llm_engineering.application.likeness.corpus import author_to_measure, store_documents
 from llm_engineering.application.likeness.evaluation import measure_answers
-from llm_engineering.domain.exceptions import UnknownAuthor
 from llm_engineering.domain.likeness import AuthorLikenessReport
 from llm_engineering.model.evaluation.results import GeneratedAnswers
 from llm_engineering.model.evaluation.samples import EvaluationSet
-from llm_engineering.settings import PROJECT_ROOT
 
 
 @step
@@ -22,17 +20,12 @@ def score_author_likeness(
     the dataset's train-split answers, which an LLM wrote). Not measured, with the reason, when no author
     is named and the warehouse does not hold exactly one."""
     documents = store_documents()
-    try:
-        author = resolve_author(author_full_name, documents)
-    except UnknownAuthor as error:
-        if author_full_name:
-            raise
-        logger.warning(f"Author likeness not measured: {error}")
-        report = AuthorLikenessReport(reason=str(error))
+    author, reason = author_to_measure(author_full_name, documents)
+    if author is None:
+        logger.warning(f"Author likeness not measured: {reason}")
         get_step_context().add_output_metadata(output_name="author_likeness", metadata={"measured": False})
-        return report
-    source = PROJECT_ROOT / dataset if dataset.startswith(("./", "../")) else dataset
-    teacher = [str(answer) for answer in load_dataset_dict(source, "instruct")["train"]["answer"] if answer]
+        return AuthorLikenessReport(reason=reason)
+    teacher = [str(answer) for answer in load_dataset_dict(dataset, "instruct")["train"]["answer"] if answer]
     report = measure_answers(
         author,
         documents,

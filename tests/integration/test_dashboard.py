@@ -13,20 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from llm_engineering.application.fetching.browser import find_chromium_binary
+from llm_engineering.application.fetching.browser import CHROMIUM_ARGUMENTS, find_chromium_binary
 from tests.support.paths import PROJECT_ROOT
 
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-HEADLESS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+HEADLESS = CHROMIUM_ARGUMENTS  # the crawlers' headless flags
 SURVEY_FORM = "Add your account details"
 
 pytestmark = [

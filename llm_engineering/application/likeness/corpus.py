@@ -130,3 +130,14 @@ def resolve_author(author: str | None, documents: Sequence[CorpusDocument]) -> s
             "`author_full_name` in the evaluating config to the twin's author."
         )
     return authors[0]
+
+
+def author_to_measure(author: str | None, documents: Sequence[CorpusDocument]) -> tuple[str | None, str]:
+    """`resolve_author` for measurements that are optional: a named author must exist (an error otherwise),
+    while no name and no single author in the store gives (None, the reason) instead of an error."""
+    try:
+        return resolve_author(author, documents), ""
+    except UnknownAuthor as error:
+        if author:
+            raise
+        return None, str(error)
