@@ -50,7 +50,8 @@ def curate_dataset(
 ) -> None:
     """Curate a JSON Lines dataset: rule filters, exact and near duplicates, decontamination, optional judge."""
     from llm_engineering.application.dataset.curation import curate
-    from llm_engineering.application.dataset.curation.jsonl import MalformedLine, read_jsonl, write_results
+    from llm_engineering.application.dataset.curation.jsonl import read_jsonl, write_results
+    from llm_engineering.infrastructure.jsonl import MalformedLine
     from llm_engineering.infrastructure.llm import LLMClient, LLMNotConfigured
 
     curation_config = load_curation_config(config)

@@ -39,8 +39,9 @@ def author_likeness(
     """Score how much each text reads like AUTHOR: a calibrated probability in [0, 1] per text."""
     from llm_engineering.application.likeness.corpus import store_documents
     from llm_engineering.application.likeness.fitting import fit_author_scorer
-    from llm_engineering.application.likeness.jsonl import MalformedLine, read_scoring_inputs, write_scores
+    from llm_engineering.application.likeness.jsonl import read_scoring_inputs, write_scores
     from llm_engineering.domain.exceptions import UnknownAuthor
+    from llm_engineering.infrastructure.jsonl import MalformedLine
 
     try:
         inputs = read_scoring_inputs(input)

@@ -9,11 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from llm_engineering.domain.exceptions import InvalidInput
-
-
-class MalformedLine(InvalidInput):
-    """A line of the input file is not a JSON object with an id and a text."""
+from llm_engineering.infrastructure.jsonl import MalformedLine, read_json_objects
 
 
 class ScoringInput(BaseModel):
@@ -23,23 +19,13 @@ class ScoringInput(BaseModel):
 
 def read_scoring_inputs(path: Path) -> list[ScoringInput]:
     """Every non-blank line as an id and a text; the first bad line is an error naming it."""
-    if not path.is_file():
-        raise FileNotFoundError(f"Input file {path} does not exist; give a JSON Lines file of {{id, text}}.")
     inputs = []
-    with path.open(encoding="utf-8") as file:
-        for number, line in enumerate(file, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise MalformedLine(f"{path} line {number} is not valid JSON ({error.msg}).") from None
-            if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("text"), str):
-                raise MalformedLine(
-                    f'{path} line {number} must be a JSON object with "id" and a string "text"; '
-                    f"got {line.strip()[:80]!r}."
-                )
-            inputs.append(ScoringInput(id=row["id"], text=row["text"]))
+    for _, where, row, line in read_json_objects(path, '{"id", "text"}'):
+        if "id" not in row or not isinstance(row.get("text"), str):
+            raise MalformedLine(
+                f'{where} must be a JSON object with "id" and a string "text"; got {line.strip()[:80]!r}.'
+            )
+        inputs.append(ScoringInput(id=row["id"], text=row["text"]))
     return inputs
 
 

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from llm_engineering.application.dataset.curation.jsonl import MalformedLine
 from llm_engineering.application.rag.config import RetrievalConfig
 from llm_engineering.application.rag.retriever import ContextRetriever
 from llm_engineering.domain.exceptions import DocumentNotFoundError, LLMTwinError
 from llm_engineering.infrastructure.db.mongo import reset_connections
+from llm_engineering.infrastructure.jsonl import MalformedLine
 from llm_engineering.infrastructure.llm.errors import LLMInvalidAnswer, LLMNotConfigured
 from llm_engineering.interfaces.app import create_app
 from llm_engineering.interfaces.errors import ERROR_STATUS

@@ -10,11 +10,7 @@ from pathlib import Path
 
 from llm_engineering.application.dataset.curation.curate import CurationResult
 from llm_engineering.application.dataset.curation.items import CurationItem
-from llm_engineering.domain.exceptions import InvalidInput
-
-
-class MalformedLine(InvalidInput):
-    """A line of a JSON Lines file that is not a sample."""
+from llm_engineering.infrastructure.jsonl import MalformedLine, read_json_objects
 
 
 def _optional_text(record: dict, name: str, where: str) -> str | None:
@@ -25,42 +21,26 @@ def _optional_text(record: dict, name: str, where: str) -> str | None:
 
 
 def read_jsonl(path: Path) -> list[CurationItem]:
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist (expected a JSON Lines file, one sample per line).")
     items = []
-    with path.open(encoding="utf-8") as file:
-        for number, line in enumerate(file, start=1):
-            if not line.strip():
-                continue
-            where = f"{path} line {number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise MalformedLine(
-                    f"{where}: not valid JSON ({error.msg} at column {error.colno})."
-                ) from error
-            if not isinstance(record, dict):
-                raise MalformedLine(f"{where}: expected a JSON object, got {type(record).__name__}.")
-            fields = {
-                name: _optional_text(record, name, where)
-                for name in ("instruction", "answer", "chosen", "rejected", "extract")
-            }
-            if fields["instruction"] is None:
-                raise MalformedLine(f"{where}: no 'instruction' field.")
-            if fields["answer"] is None and (fields["chosen"] is None or fields["rejected"] is None):
-                raise MalformedLine(
-                    f"{where}: needs 'answer' (instruction dataset) or 'chosen' and 'rejected'."
-                )
-            sample_id = record.get("id")
-            items.append(
-                CurationItem(
-                    **fields,  # type: ignore[arg-type]
-                    id=None if sample_id is None else str(sample_id),
-                    line=number,
-                    raw=record,
-                    raw_line=line.rstrip("\r\n"),
-                )
+    for number, where, record, line in read_json_objects(path, "one sample"):
+        fields = {
+            name: _optional_text(record, name, where)
+            for name in ("instruction", "answer", "chosen", "rejected", "extract")
+        }
+        if fields["instruction"] is None:
+            raise MalformedLine(f"{where}: no 'instruction' field.")
+        if fields["answer"] is None and (fields["chosen"] is None or fields["rejected"] is None):
+            raise MalformedLine(f"{where}: needs 'answer' (instruction dataset) or 'chosen' and 'rejected'.")
+        sample_id = record.get("id")
+        items.append(
+            CurationItem(
+                **fields,  # type: ignore[arg-type]
+                id=None if sample_id is None else str(sample_id),
+                line=number,
+                raw=record,
+                raw_line=line.rstrip("\r\n"),
             )
+        )
     return items
 
 
