@@ -74,7 +74,10 @@ def main() -> None:
         from tools.bench_warehouse import scaled_export
 
         data_dir = folder / "export"
-        scaled_export(args.data_dir, args.chunks, data_dir)
+        articles, chunks = scaled_export(args.data_dir, args.chunks, data_dir)
+        print(
+            f"Export for {args.chunks} chunks: {articles} articles, {chunks} chunks when chunked.", flush=True
+        )
     try:
         run_benchmark(folder, data_dir, args.batch_size, args.pipeline_only)
     finally:

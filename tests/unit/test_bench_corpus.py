@@ -50,10 +50,12 @@ def test_recombine_keeps_most_own_sentences() -> None:
 @pytest.mark.shared
 def test_scaled_export_grows_and_shrinks_the_shared_articles(shared_warehouse_dir, tmp_path) -> None:
     originals = json.loads((shared_warehouse_dir / "ArticleDocument.json").read_text())
-    assert scaled_export(shared_warehouse_dir, 300, tmp_path / "small") < len(originals)
-    grown = scaled_export(shared_warehouse_dir, 3000, tmp_path / "large")
+    fewer, chunks = scaled_export(shared_warehouse_dir, 300, tmp_path / "small")
+    assert fewer < len(originals) and 300 <= chunks < 300 + 60
+    grown, chunks = scaled_export(shared_warehouse_dir, 3000, tmp_path / "large")
     articles = json.loads((tmp_path / "large" / "ArticleDocument.json").read_text())
     assert grown == len(articles) > 2 * len(originals)
+    assert 3000 <= chunks < 3000 + 60  # counted with the pipeline's chunker: at most one article more
     assert len({a["link"] for a in articles}) == len({a["_id"] for a in articles}) == len(articles)
     assert all(uuid.UUID(a["_id"]).version == 4 for a in articles)  # the document model requires it
     copy = next(a for a in articles if a["link"].endswith("?copy=1"))
