@@ -4,7 +4,8 @@ Re-encoding 50,000 texts with the embedding model would take over ten minutes on
 are derived from real ones instead: a new chunk keeps most sentences of a real chunk (its source), takes the
 rest from another chunk of the same document, in a lightly shuffled order. Its BM25 vector is encoded from
 that new text (so term statistics stay those of real prose); its dense vector is the sentence-share
-weighted mean of the two real chunks' vectors plus a little Gaussian noise, normalised. The embedding model
+weighted mean of the two real chunks' vectors plus a little Gaussian noise, normalised; its passage vectors
+(when the collection has them) are the source's, each with the same noise. The embedding model
 mean-pools token vectors, so a text made of two chunks' sentences embeds close to that mean;
 `check_derived_vectors` measures how close by re-encoding a sample. The payload (author, category, link,
 document) is the source's, so filters select the same share of the corpus at every size.
@@ -25,7 +26,11 @@ from qdrant_client.http import models as qm
 
 from llm_engineering.application.networks.embeddings import get_embedding_model
 from llm_engineering.application.networks.sparse import get_sparse_encoder
-from llm_engineering.domain.base.qdrant_mapping import DENSE_VECTOR_NAME, SPARSE_VECTOR_NAME
+from llm_engineering.domain.base.qdrant_mapping import (
+    DENSE_VECTOR_NAME,
+    PASSAGES_VECTOR_NAME,
+    SPARSE_VECTOR_NAME,
+)
 from llm_engineering.infrastructure.db.qdrant import get_qdrant_client
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -39,6 +44,7 @@ class RealChunk:
     id: str
     payload: dict
     dense: np.ndarray
+    passages: np.ndarray | None = None  # the passage vectors besides the chunk's own (rows)
 
     @property
     def sentences(self) -> list[str]:
@@ -51,6 +57,7 @@ class DerivedChunk:
     id: str
     payload: dict
     dense: np.ndarray
+    passages: np.ndarray | None = None
 
 
 def hybrid_collections() -> list[str]:
@@ -69,6 +76,8 @@ def read_real_chunks() -> list[RealChunk]:
     client = get_qdrant_client()
     chunks = []
     for name in hybrid_collections():
+        params = client.get_collection(name).config.params
+        with_passages = PASSAGES_VECTOR_NAME in params.vectors
         offset = None
         while True:
             records, offset = client.scroll(
@@ -76,11 +85,18 @@ def read_real_chunks() -> list[RealChunk]:
                 limit=2000,
                 offset=offset,
                 with_payload=True,
-                with_vectors=[DENSE_VECTOR_NAME],
+                with_vectors=[DENSE_VECTOR_NAME, PASSAGES_VECTOR_NAME]
+                if with_passages
+                else [DENSE_VECTOR_NAME],
             )
             for record in records:
                 vector = np.asarray(record.vector[DENSE_VECTOR_NAME], dtype=np.float32)
-                chunks.append(RealChunk(name, str(record.id), record.payload or {}, vector))
+                passages = None
+                if with_passages:
+                    passages = np.asarray(record.vector[PASSAGES_VECTOR_NAME][1:], dtype=np.float32).reshape(
+                        -1, len(vector)
+                    )
+                chunks.append(RealChunk(name, str(record.id), record.payload or {}, vector, passages))
             if offset is None:
                 break
     if not chunks:
@@ -107,7 +123,11 @@ def derive(real: list[RealChunk], count: int, seed: int, start: int = 0) -> list
         payload = dict(source.payload) | {"content": text}
         digest = hashlib.md5(f"{source.id}:{number}".encode(), usedforsecurity=False).digest()
         point_id = str(uuid.UUID(bytes=digest, version=4))  # stable, and a version 4 like every chunk id
-        derived.append(DerivedChunk(source.collection, point_id, payload, vector))
+        passages = None
+        if source.passages is not None:
+            passages = source.passages + noise.normal(scale=NOISE_SCALE, size=source.passages.shape)
+            passages = (passages / np.linalg.norm(passages, axis=1, keepdims=True)).astype(np.float32)
+        derived.append(DerivedChunk(source.collection, point_id, payload, vector, passages))
     return derived
 
 
@@ -141,6 +161,8 @@ def write(derived: list[DerivedChunk]) -> None:
         for chunk in batch:
             sparse = encoder.encode_document(chunk.payload["content"])
             vectors: dict = {DENSE_VECTOR_NAME: chunk.dense.tolist()}
+            if chunk.passages is not None:
+                vectors[PASSAGES_VECTOR_NAME] = [chunk.dense.tolist(), *chunk.passages.tolist()]
             if sparse.indices:
                 vectors[SPARSE_VECTOR_NAME] = qm.SparseVector(indices=sparse.indices, values=sparse.values)
             by_collection.setdefault(chunk.collection, []).append(

@@ -106,3 +106,52 @@ def test_vectors_wanted_go_to_qdrant(stores) -> None:
     Passage.bulk_insert(corpus(20, seed=4))
     (found,) = Passage.search(query_vector=[0.5] * 16, limit=1, with_vectors=True)
     assert found.embedding is not None and len(found.embedding) == 16
+
+
+class MultiPassage(Passage):
+    passage_embeddings: list[list[float]] | None = None
+
+    class Settings:
+        name = "test_multi_passages"
+        category = DataCategory.ARTICLES
+
+
+def test_passages_score_as_qdrants_max_sim(stores) -> None:
+    """A class with passage embeddings searches its dense side by MaxSim over them, in the index as in Qdrant;
+    a point written without passages has its dense vector as its one passage."""
+    rng = np.random.default_rng(5)
+    points = [
+        MultiPassage(
+            **p.model_dump(exclude={"id"}),
+            passage_embeddings=[p.embedding, *rng.normal(size=(int(rng.integers(0, 5)), 16)).tolist()]
+            if i % 4
+            else None,
+        )
+        for i, p in enumerate(corpus(120, seed=6))
+    ]
+    MultiPassage.bulk_insert(points)
+    client = get_qdrant_client()
+    for trial in range(6):
+        query = rng.normal(size=16)
+        search = {"query_vector": query.tolist(), "limit": 5}
+        if trial % 2:
+            search |= {"sparse_vector": get_sparse_encoder().encode_query(" ".join(rng.choice(WORDS, 3)))}
+            search |= {"fusion": FUSIONS[1]}
+        indexed = MultiPassage.search(**search)
+        client.use_search_index = False
+        try:
+            reference = MultiPassage.search(**search)
+        finally:
+            client.use_search_index = True
+        assert [p.id for p in indexed] == [p.id for p in reference], trial
+        assert np.allclose([p.score for p in indexed], [p.score for p in reference], rtol=1e-4)
+    # The dense score is the best passage's cosine, not the chunk vector's.
+    unit = query / np.linalg.norm(query)
+    best = MultiPassage.search(query_vector=query.tolist(), limit=1)[0]
+    stored = {str(p.id): p for p in points}[str(best.id)]
+    vectors = np.array(stored.passage_embeddings or [stored.embedding])
+    assert np.isclose(
+        best.score, (vectors / np.linalg.norm(vectors, axis=1, keepdims=True) @ unit).max(), rtol=1e-4
+    )
+    (read,) = MultiPassage.search(query_vector=query.tolist(), limit=1, with_vectors=True)
+    assert read.passage_embeddings is not None and len(read.passage_embeddings[0]) == 16

@@ -81,3 +81,15 @@ def test_a_sparse_vector_rejects_mismatched_or_repeated_indices() -> None:
         SparseVector(indices=[1, 2], values=[1.0])
     with pytest.raises(ValueError, match="unique"):
         SparseVector(indices=[1, 1], values=[1.0, 2.0])
+
+
+def test_query_handling_drops_question_framing_and_weighs_exact_terms() -> None:
+    encoder = SparseEncoder()
+    question = "How many layers does the author say GPT-4 uses?"
+    as_typed = encoder.encode_query(question).as_dict()
+    handled = encoder.encode_query(question, drop_question_words=True, exact_term_weight=2.0).as_dict()
+    framing = {term_id(term) for term in encoder.tokenize("many author say")}
+    assert len(framing) == 3 and framing <= as_typed.keys() and not framing & handled.keys()
+    assert handled[term_id("gpt-4")] == handled[term_id("4")] == 2.0
+    assert handled[term_id("gpt")] == handled[term_id(encoder.tokenize("layers")[0])] == 1.0
+    assert set(as_typed.values()) == {1.0}

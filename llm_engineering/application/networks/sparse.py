@@ -25,7 +25,7 @@ from typing import Literal
 import snowballstemmer
 from pydantic import BaseModel, Field
 
-from llm_engineering.application.networks.stop_words import ENGLISH_STOP_WORDS
+from llm_engineering.application.networks.stop_words import ENGLISH_STOP_WORDS, QUESTION_WORDS
 from llm_engineering.domain.sparse import SparseVector
 
 # Bump when tokenisation or weighting changes what is indexed: stored documents are then re-processed.
@@ -34,6 +34,7 @@ SPARSE_ENCODER_VERSION = "1"
 _TOKEN = re.compile(r"\w+(?:[-.']\w+)*(?:\+\+|#(?!\w))?")
 _PART_SEPARATOR = re.compile(r"[-._]+")
 _LETTERS = re.compile(r"[^\W\d_]+")
+_EXACT_TERM = re.compile(r"\d|[-._+#]")  # a number, version or identifier: gpt-4, 22.3, node.js, c++
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
@@ -122,9 +123,23 @@ class SparseEncoder:
     def encode_documents(self, texts: list[str]) -> list[SparseVector]:
         return [self.encode_document(text) for text in texts]
 
-    def encode_query(self, text: str) -> SparseVector:
-        """Weight 1 per distinct query term: a repeated word in a question does not count twice."""
-        return _sparse(dict.fromkeys((term_id(term) for term in self.tokenize(text)), 1.0))
+    def encode_query(
+        self, text: str, drop_question_words: bool = False, exact_term_weight: float = 1.0
+    ) -> SparseVector:
+        """One weight per distinct query term (a repeated word in a question does not count twice): 1, or
+        `exact_term_weight` for a term with a digit or an identifier's separator (`gpt-4`, `22.3`, `c++`),
+        which names one thing exactly. `drop_question_words` leaves out the words that frame a question
+        ("how many", "the author mentions"), as stemmed terms."""
+        skipped = self._question_terms() if drop_question_words else frozenset()
+        weights: dict[int, float] = {}
+        for term in self.tokenize(text):
+            if term not in skipped:
+                weights[term_id(term)] = exact_term_weight if _EXACT_TERM.search(term) else 1.0
+        return _sparse(weights)
+
+    @functools.cache  # noqa: B019 - one encoder per process (get_sparse_encoder)
+    def _question_terms(self) -> frozenset[str]:
+        return frozenset(QUESTION_WORDS) | {self._stem(word) for word in QUESTION_WORDS}
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -32,3 +32,14 @@ _WORDS = """
 """
 
 ENGLISH_STOP_WORDS: frozenset[str] = frozenset(_WORDS.split())
+
+# Words that frame a question rather than name what it asks about ("How many ...", "what does the author
+# say about ..."): dropped from BM25 queries only (documents keep them), since in a passage they are noise.
+_QUESTION_WORDS = """
+    many much often kind type sort according
+    author authors article articles post posts blog
+    mention mentions mentioned say says said describe describes described explain explains explained
+    call calls called name named
+"""
+
+QUESTION_WORDS: frozenset[str] = frozenset(_QUESTION_WORDS.split())

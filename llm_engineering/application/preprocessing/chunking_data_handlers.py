@@ -86,6 +86,7 @@ def chunk_category(
                         "chunk_size": effective_chunk_size,
                         "chunk_overlap": settings.chunk_overlap,
                         "min_chunk_size": settings.min_chunk_size,
+                        "passage_sentences": settings.passage_sentences,
                         "content_hash": document.content_hash,
                     },
                 )

@@ -2,7 +2,8 @@
 
 - cleaning: `CLEANING` (cleaning_data_handlers.py): text, title and publication date per category;
 - chunking: `CHUNK_SEPARATORS` (chunking_data_handlers.py) and the config's chunk sizes per category;
-- embedding: nothing differs per category: every chunk is embedded as its title followed by its text.
+- embedding: nothing differs per category: every chunk is embedded as its title followed by its text, and
+  so is each of its passages (groups of `passage_sentences` sentences, `passages.py`).
 
 Chunking and embedding work on whole batches across documents: the tokenizer runs once per category, and
 the embedding model sees every chunk of the run sorted by length (little padding) instead of one
@@ -23,6 +24,7 @@ from llm_engineering.application.preprocessing.chunking_data_handlers import chu
 from llm_engineering.application.preprocessing.cleaning_data_handlers import clean_document
 from llm_engineering.application.preprocessing.config import FeatureEngineeringConfig
 from llm_engineering.application.preprocessing.hygiene import TextHygiene
+from llm_engineering.application.preprocessing.passages import passage_texts
 from llm_engineering.domain.chunks import Chunk
 from llm_engineering.domain.cleaned_documents import CleanedDocument
 from llm_engineering.domain.documents import Document
@@ -79,10 +81,23 @@ def fit_title(title: str, tokenizer: Any, budget: int = TITLE_TOKEN_BUDGET) -> s
 def embedding_texts(chunks: Sequence[Chunk], tokenizer: Any) -> list[str]:
     """What the embedding models read of each chunk: its title (cut to the budget), then its text."""
     titles = {chunk.title: fit_title(chunk.title, tokenizer) for chunk in chunks if chunk.title}
+    return [_titled(titles.get(chunk.title or ""), chunk.content) for chunk in chunks]
+
+
+def passage_embedding_texts(chunks: Sequence[Chunk], tokenizer: Any) -> list[list[str]]:
+    """Each chunk's passages as the embedding model reads them, titled like the chunk (none: no passages)."""
+    titles = {chunk.title: fit_title(chunk.title, tokenizer) for chunk in chunks if chunk.title}
     return [
-        f"{titles[chunk.title]}\n\n{chunk.content}" if chunk.title and titles[chunk.title] else chunk.content
+        [
+            _titled(titles.get(chunk.title or ""), passage)
+            for passage in passage_texts(chunk.content, int(chunk.metadata.get("passage_sentences", 0)))
+        ]
         for chunk in chunks
     ]
+
+
+def _titled(title: str | None, text: str) -> str:
+    return f"{title}\n\n{text}" if title else text
 
 
 class EmbeddingDispatcher:
@@ -114,17 +129,27 @@ class EmbeddingDispatcher:
             for start in range(0, len(order), slice_size):
                 part = [chunks[i] for i in order[start : start + slice_size]]
                 texts = embedding_texts(part, model.tokenizer)
+                passages = passage_embedding_texts(part, model.tokenizer)
                 sparse_future = sparse_pool.submit(sparse_encoder.encode_documents, texts)
-                vectors = model.encode(texts, batch_size=batch_size).tolist()
+                encoded = model.encode(
+                    texts + [p for group in passages for p in group], batch_size=batch_size
+                )
+                vectors, passage_vectors = (
+                    encoded[: len(texts)].tolist(),
+                    iter(encoded[len(texts) :].tolist()),
+                )
                 sparse_vectors = sparse_future.result()
                 yield [
                     EmbeddedChunk(
                         **chunk.model_dump(exclude={"metadata", "score"}),
                         embedding=vector,
                         sparse_embedding=sparse,
+                        passage_embeddings=[vector, *(next(passage_vectors) for _ in group)],
                         metadata={**chunk.metadata, **model_metadata},
                     )
-                    for chunk, vector, sparse in zip(part, vectors, sparse_vectors, strict=True)
+                    for chunk, vector, sparse, group in zip(
+                        part, vectors, sparse_vectors, passages, strict=True
+                    )
                 ]
                 progress.update(len(part))
 

@@ -38,6 +38,11 @@ class ChunkingSettings(BaseModel):
     chunk_size: int = Field(gt=8, description="most tokens per chunk; capped by the model's input length")
     chunk_overlap: int = Field(ge=0, description="tokens repeated from the end of the previous chunk")
     min_chunk_size: int = Field(ge=1, description="a shorter tail borrows text from the previous chunk")
+    passage_sentences: int = Field(
+        default=3,
+        ge=0,
+        description="sentences per passage vector, searched by MaxSim (0: the chunk's own only)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ChunkingSettings:

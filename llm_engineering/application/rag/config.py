@@ -23,7 +23,7 @@ class FusionConfig(BaseModel):
     Qdrant's weighted RRF scores a point at rank r (from 1) of a list of weight w as 1 / (r / w + k - 1): with
     the usual k=60 the weights hardly matter; with k=1 it is w / r, so BM25's first hit (2.0) outranks a
     point that is only dense's first (1.0), while agreement of both lists still wins. The defaults are the
-    best of `evaluation.fusion_grid()` on the question set's 'tuning' part (see docs/scaling.md).
+    kept by `tuning.tune()` on the question set's 'tuning' part (see docs/scaling.md).
     """
 
     method: Literal["rrf", "dbsf"] = "rrf"
@@ -44,8 +44,19 @@ class FusionConfig(BaseModel):
         }))  # fmt: skip
 
 
+class QueryHandling(BaseModel):
+    """How a question becomes its BM25 query vector (the dense side reads it as typed): drop the words that
+    frame a question, weigh numbers and identifiers more. Query-side only, so a Qdrant server gets the same
+    vectors. Off by default: no setting of `tuning.query_handling_grid()` won reliably on the question set's
+    'tuning' part (see docs/scaling.md)."""
+
+    drop_question_words: bool = False
+    exact_term_weight: float = Field(1.0, ge=0.0)
+
+
 class RetrievalConfig(BaseModel):
     fusion: FusionConfig = Field(default_factory=FusionConfig)
+    query: QueryHandling = Field(default_factory=QueryHandling)
     expand_to_n_queries: int = Field(3, ge=1, le=10)
     self_query_llm: bool = True
     reranking: bool = True

@@ -7,22 +7,22 @@ method; expansion and self-query are off so that the figures measure the search 
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError, model_validator
 
-from llm_engineering.application.rag.config import FusionConfig, SearchMethod
+from llm_engineering.application.rag.config import FusionConfig, QueryHandling, SearchMethod
 from llm_engineering.application.rag.reranking import rerank
 from llm_engineering.application.rag.search import QueryVectors, encode_queries, search
 from llm_engineering.domain.retrieval import RetrievedChunk
 
 MRR_DEPTH = 10
 HIT_KS = (1, 5, 10)
+AS_TYPED = QueryHandling(drop_question_words=False, exact_term_weight=1.0)
 
 
 class EvalQuestion(BaseModel):
@@ -42,6 +42,7 @@ class MethodScores(BaseModel):
     questions: int
     hit_at: dict[int, float]
     mrr_at_10: float
+    first_hits: list[int | None] = []  # per question, the rank of the first relevant chunk (None: not found)
 
 
 def load_questions(path: Path) -> dict[str, list[EvalQuestion]]:
@@ -88,6 +89,7 @@ def score_rankings(
         questions=len(questions),
         hit_at={k: sum(1 for r in first_hits if r is not None and r <= k) / total for k in HIT_KS},
         mrr_at_10=sum(1.0 / r for r in first_hits if r is not None and r <= MRR_DEPTH) / total,
+        first_hits=first_hits,
     )
 
 
@@ -102,20 +104,25 @@ def evaluate_methods(
     fusion: FusionConfig,
     reranker_model_id: str | None = None,
     rerank_candidates: int = 20,
-    vectors: Sequence[QueryVectors] | None = None,
+    handling: QueryHandling | None = None,
 ) -> tuple[list[MethodScores], str | None]:
-    """Scores of dense, sparse, naive-rrf (equal weights, k=60: the untuned baseline), hybrid (`fusion`)
-    and, when the reranker loads, hybrid+rerank; plus why rerank was skipped, if it was."""
-    vectors = vectors or encode_queries([q.query for q in questions])
+    """Scores of dense, sparse, sparse-as-typed (BM25 without the query handling), naive-rrf (equal
+    weights, k=60: the untuned baseline), hybrid (`fusion`) and, when the reranker loads, hybrid+rerank;
+    plus why rerank was skipped, if it was."""
+    texts = [q.query for q in questions]
+    vectors = encode_queries(texts, handling)
     results = [
         score_rankings(method.value, questions, rank_all(vectors, method, fusion))
         for method in (SearchMethod.DENSE, SearchMethod.SPARSE, SearchMethod.HYBRID)
     ]
+    if (handling or QueryHandling()) != AS_TYPED:  # BM25 on the question as typed, for comparison
+        as_typed = rank_all(encode_queries(texts, AS_TYPED), SearchMethod.SPARSE, fusion)
+        results.insert(2, score_rankings("sparse-as-typed", questions, as_typed))
     naive = FusionConfig(method="rrf", rrf_k=60, dense_weight=1.0, sparse_weight=1.0)
     naive_rankings = rank_all(
         vectors, SearchMethod.HYBRID, naive.model_copy(update={"prefetch_limit": fusion.prefetch_limit})
     )
-    results.insert(2, score_rankings("naive-rrf", questions, naive_rankings))
+    results.insert(len(results) - 1, score_rankings("naive-rrf", questions, naive_rankings))
     if not reranker_model_id:
         return results, "no reranker configured"
     pools = rank_all(vectors, SearchMethod.HYBRID, fusion, limit=max(rerank_candidates, MRR_DEPTH))
@@ -127,33 +134,3 @@ def evaluate_methods(
         reranked.append(ranking)
     results.append(score_rankings("hybrid+rerank", questions, reranked))
     return results, None
-
-
-def fusion_grid() -> list[FusionConfig]:
-    """The fusion settings tried by tuning, all native to Qdrant (a server ranks the same): weighted RRF over
-    the BM25 weight, k and the candidates a side; and DBSF over the candidates a side."""
-    weights = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0)
-    grid = [
-        FusionConfig(method="rrf", sparse_weight=w, dense_weight=1.0, rrf_k=k, prefetch_limit=p)
-        for w, k, p in itertools.product(weights, (1, 2, 3, 5, 10, 60), (5, 10, 15, 20, 40))
-    ]
-    grid += [FusionConfig(method="dbsf", prefetch_limit=p) for p in (5, 10, 20, 40, 80)]
-    return grid
-
-
-def tune_fusion(
-    questions: Sequence[EvalQuestion],
-    grid: Sequence[FusionConfig] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[tuple[FusionConfig, MethodScores]]:
-    """Every fusion setting scored on `questions`, best first (MRR@10, then hit@5)."""
-    grid = list(grid or fusion_grid())
-    vectors = encode_queries([q.query for q in questions])
-    scored = []
-    for i, fusion in enumerate(grid, 1):
-        scores = score_rankings("hybrid", questions, rank_all(vectors, SearchMethod.HYBRID, fusion))
-        scored.append((fusion, scores))
-        if progress:
-            progress(i, len(grid))
-    scored.sort(key=lambda pair: (pair[1].mrr_at_10, pair[1].hit_at[5]), reverse=True)
-    return scored

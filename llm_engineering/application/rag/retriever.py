@@ -102,7 +102,7 @@ class ContextRetriever:
         timings["expansion"] = _ms_since(mark)
 
         mark = time.perf_counter()
-        vectors = encode_queries(variants)
+        vectors = encode_queries(variants, self.config.query)
         timings["encoding"] = _ms_since(mark)
 
         reranking = self.config.reranking if use_reranker is None else use_reranker

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 
 from llm_engineering.application.networks.embeddings import get_embedding_model
-from llm_engineering.application.rag.config import FusionConfig, SearchMethod
+from llm_engineering.application.rag.config import FusionConfig, QueryHandling, SearchMethod
 from llm_engineering.domain.base.qdrant_mapping import HybridFusion
 from llm_engineering.domain.documents import DOCUMENT_CATEGORIES
 from llm_engineering.domain.embedded_chunks import EmbeddedChunk
@@ -29,14 +29,19 @@ class QueryVectors(BaseModel):
     sparse: SparseVector
 
 
-def encode_queries(texts: Sequence[str]) -> list[QueryVectors]:
+def encode_queries(texts: Sequence[str], handling: QueryHandling | None = None) -> list[QueryVectors]:
     """Dense and BM25 vectors of each query, with the same encoders the feature pipeline used."""
     from llm_engineering.application.networks.sparse import get_sparse_encoder
 
+    handling = handling or QueryHandling()
     dense = get_embedding_model().encode(list(texts))
     sparse_encoder = get_sparse_encoder()
     return [
-        QueryVectors(text=text, dense=vector.tolist(), sparse=sparse_encoder.encode_query(text))
+        QueryVectors(
+            text=text,
+            dense=vector.tolist(),
+            sparse=sparse_encoder.encode_query(text, **handling.model_dump()),
+        )
         for text, vector in zip(texts, dense, strict=True)
     ]
 

@@ -3,6 +3,10 @@ dense, sparse or hybrid search.
 
 A hybrid search is one Qdrant call: each vector (dense `dense`, sparse `bm25`) prefetches its own candidates,
 then Qdrant fuses the two rankings (RRF, weighted RRF or DBSF). Payload filters apply to both prefetches.
+
+A collection may also hold `passages`, a multivector per point (the point's dense vector plus one per few
+sentences of its text) compared by MaxSim: a point then scores as its best-matching passage, so a question
+about one sentence of a long chunk is not diluted by the rest. The dense side of a search uses it when present.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import uuid
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from qdrant_client.http import models as qm
 
 from llm_engineering.domain.exceptions import ImproperlyConfigured
@@ -19,31 +23,62 @@ from llm_engineering.domain.sparse import SparseVector
 
 DENSE_VECTOR_NAME = "dense"
 SPARSE_VECTOR_NAME = "bm25"
+PASSAGES_VECTOR_NAME = "passages"
+
+
+class VectorLayout(BaseModel):
+    """Which named vectors a collection holds, from the fields of the documents stored in it: `embedding`
+    (`dense`), `sparse_embedding` (`bm25`), and `passage_embeddings` next to an embedding (`passages`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    dense: bool = False
+    sparse: bool = False
+    passages: bool = False
+
+    @classmethod
+    def of_fields(cls, fields: Any, indexed: bool = True) -> VectorLayout:
+        dense = indexed and "embedding" in fields
+        return cls(
+            dense=dense,
+            sparse=indexed and "sparse_embedding" in fields,
+            passages=dense and "passage_embeddings" in fields,
+        )
 
 
 def collection_vectors(
-    name: str, dense: bool, sparse: bool, vector_size: int | None
+    name: str, layout: VectorLayout, vector_size: int | None
 ) -> tuple[dict[str, qm.VectorParams], dict[str, qm.SparseVectorParams] | None]:
-    """The vector configs of a collection: `dense` (cosine) and/or `bm25` (sparse, IDF applied by Qdrant)."""
+    """The vector configs of a collection: `dense` (cosine), `passages` (cosine multivector, MaxSim) and/or
+    `bm25` (sparse, IDF applied by Qdrant)."""
     vectors = {}
-    if dense:
-        if vector_size is None:
-            raise ImproperlyConfigured(
-                f"Creating {name} needs the embedding size: pass vector_size=len(an embedding)."
-            )
+    if layout.dense and vector_size is None:
+        raise ImproperlyConfigured(
+            f"Creating {name} needs the embedding size: pass vector_size=len(an embedding)."
+        )
+    if layout.dense:
         vectors[DENSE_VECTOR_NAME] = qm.VectorParams(size=vector_size, distance=qm.Distance.COSINE)
-    sparse_vectors = {SPARSE_VECTOR_NAME: qm.SparseVectorParams(modifier=qm.Modifier.IDF)} if sparse else None
+    if layout.passages:
+        vectors[PASSAGES_VECTOR_NAME] = qm.VectorParams(
+            size=vector_size,
+            distance=qm.Distance.COSINE,
+            multivector_config=qm.MultiVectorConfig(comparator=qm.MultiVectorComparator.MAX_SIM),
+        )
+    sparse_vectors = (
+        {SPARSE_VECTOR_NAME: qm.SparseVectorParams(modifier=qm.Modifier.IDF)} if layout.sparse else None
+    )
     return vectors, sparse_vectors
 
 
-def layout_differs(params: Any, dense: bool, sparse: bool) -> bool:
+def layout_differs(params: Any, layout: VectorLayout) -> bool:
     """Whether a stored collection's vectors (`config.params`) differ from the named ones wanted, e.g. one
-    unnamed dense vector (collections built before the sparse vectors)."""
+    unnamed dense vector (collections built before the sparse vectors), or no passages."""
     if params.vectors is not None and not isinstance(params.vectors, dict):
         return True  # one unnamed vector
     has_dense = bool(params.vectors and DENSE_VECTOR_NAME in params.vectors)
+    has_passages = bool(params.vectors and PASSAGES_VECTOR_NAME in params.vectors)
     has_sparse = bool(params.sparse_vectors and SPARSE_VECTOR_NAME in params.sparse_vectors)
-    return has_dense != dense or has_sparse != sparse
+    return (has_dense, has_sparse, has_passages) != (layout.dense, layout.sparse, layout.passages)
 
 
 class HybridFusion(BaseModel):
@@ -100,27 +135,37 @@ def from_qdrant_sparse(vector: Any) -> SparseVector:
     return SparseVector(indices=list(vector.indices), values=list(vector.values))
 
 
-def point_vectors(embedding: Any, sparse: SparseVector | None) -> dict[str, Any]:
-    """A point's named vectors; a sparse vector without terms (a text of stop words only) is left out."""
+def point_vectors(
+    embedding: Any, sparse: SparseVector | None, passages: list | None, layout: VectorLayout
+) -> dict[str, Any]:
+    """A point's named vectors; a sparse vector without terms (a text of stop words only) is left out. In a
+    layout with passages, a point given none gets its dense vector as its one passage."""
     vectors: dict[str, Any] = {}
     if embedding is not None:
         vectors[DENSE_VECTOR_NAME] = (
             embedding.tolist() if isinstance(embedding, np.ndarray) else list(embedding)
+        )
+    if layout.passages and (passages or embedding is not None):
+        vectors[PASSAGES_VECTOR_NAME] = (
+            [list(v) for v in passages] if passages else [vectors[DENSE_VECTOR_NAME]]
         )
     if sparse is not None and sparse.indices:
         vectors[SPARSE_VECTOR_NAME] = to_qdrant_sparse(sparse)
     return vectors
 
 
-def record_vectors(point: Any, dense: bool, sparse: bool) -> dict[str, Any]:
-    """The `embedding` / `sparse_embedding` fields of a record read with its vectors (none without)."""
+def record_vectors(point: Any, layout: VectorLayout) -> dict[str, Any]:
+    """The `embedding` / `sparse_embedding` / `passage_embeddings` fields of a record read with its vectors
+    (none without)."""
     if point.vector is None:
         return {}
     vectors = point.vector if isinstance(point.vector, dict) else {}
     fields: dict[str, Any] = {}
-    if dense and DENSE_VECTOR_NAME in vectors:
+    if layout.dense and DENSE_VECTOR_NAME in vectors:
         fields["embedding"] = vectors[DENSE_VECTOR_NAME]
-    if sparse:
+    if layout.passages and PASSAGES_VECTOR_NAME in vectors:
+        fields["passage_embeddings"] = vectors[PASSAGES_VECTOR_NAME]
+    if layout.sparse:
         stored = vectors.get(SPARSE_VECTOR_NAME)
         fields["sparse_embedding"] = from_qdrant_sparse(stored) if stored is not None else SparseVector()
     return fields
@@ -131,9 +176,11 @@ def search_request(
     sparse: SparseVector | None,
     limit: int,
     fusion: HybridFusion | None,
+    passages: bool = False,
 ) -> dict[str, Any] | None:
     """The `query_points` arguments (query, using, prefetch) of a search; None when there is nothing to
-    search with (no vector, or a sparse query whose every word is a stop word and no dense one)."""
+    search with (no vector, or a sparse query whose every word is a stop word and no dense one). With
+    `passages`, the dense query is a one-vector multivector against the `passages` (MaxSim)."""
     if dense is None and sparse is None:
         raise ValueError("search() needs a query_vector (dense), a sparse_vector, or both (hybrid).")
     if limit <= 0:
@@ -144,14 +191,19 @@ def search_request(
         sparse = None
     if dense is None and sparse is None:
         return None
+    dense_query = None
+    if dense is not None and passages:
+        dense_query = {"query": [list(dense)], "using": PASSAGES_VECTOR_NAME}
+    elif dense is not None:
+        dense_query = {"query": list(dense), "using": DENSE_VECTOR_NAME}
     if sparse is None:
-        return {"query": list(dense or []), "using": DENSE_VECTOR_NAME}
-    if dense is None:
+        return dense_query
+    if dense_query is None:
         return {"query": to_qdrant_sparse(sparse), "using": SPARSE_VECTOR_NAME}
     fusion = fusion or HybridFusion()
     candidates = fusion.candidates(limit)
     prefetch = [
-        qm.Prefetch(query=list(dense), using=DENSE_VECTOR_NAME, limit=candidates),
+        qm.Prefetch(**dense_query, limit=candidates),
         qm.Prefetch(query=to_qdrant_sparse(sparse), using=SPARSE_VECTOR_NAME, limit=candidates),
     ]
     return {"prefetch": prefetch, "query": fusion.query()}

@@ -3,8 +3,8 @@
 A subclass names its collection in an inner `Settings` class, as the ODM does. A name with `{category}`
 (`cleaned_{category}`) means one collection per value of the `category` field: class methods take
 `category=`, and the field is not stored (the collection says it). An `embedding` field gets a named dense
-vector `dense` (cosine), a `sparse_embedding` field a named sparse vector `bm25` (IDF by Qdrant). Every
-write is an upsert by id, so writing the same documents twice leaves the same points.
+vector `dense` (cosine), a `sparse_embedding` field a named sparse vector `bm25` (IDF by Qdrant), a
+`passage_embeddings` field a multivector `passages` (MaxSim). Every write is an upsert by id.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from qdrant_client.http import models as qm
 
 from llm_engineering.domain.base.qdrant_mapping import (
     DENSE_VECTOR_NAME,
+    PASSAGES_VECTOR_NAME,
     SPARSE_VECTOR_NAME,
     HybridFusion,
+    VectorLayout,
     collection_vectors,
     layout_differs,
     point_vectors,
@@ -36,7 +38,7 @@ from llm_engineering.infrastructure.db.qdrant import get_qdrant_client
 
 UPSERT_BATCH_SIZE = 512
 CategoryKey = DataCategory | str | None  # which collection of a class stored per category
-_NOT_STORED = {"id", "embedding", "sparse_embedding", "score"}
+_NOT_STORED = {"id", "embedding", "sparse_embedding", "passage_embeddings", "score"}
 
 __all__ = ["HybridFusion", "VectorBaseDocument", "to_filter"]
 
@@ -53,15 +55,18 @@ class VectorBaseDocument(BaseModel, ABC):
     def to_point(self) -> qm.PointStruct:
         exclude = _NOT_STORED | ({"category"} if self.per_category() else set())
         payload = self.model_dump(mode="json", exclude=exclude)
-        vector = point_vectors(getattr(self, "embedding", None), getattr(self, "sparse_embedding", None))
+        vector = point_vectors(
+            getattr(self, "embedding", None),
+            getattr(self, "sparse_embedding", None),
+            getattr(self, "passage_embeddings", None),
+            self.vector_layout(),
+        )
         return qm.PointStruct(id=str(self.id), vector=vector, payload=payload)
 
     @classmethod
     def from_record(cls, point: Any, category: CategoryKey = None) -> Self:
         payload = {k: v for k, v in (point.payload or {}).items() if k not in _NOT_STORED}
-        payload |= record_vectors(
-            point, "embedding" in cls.model_fields, "sparse_embedding" in cls.model_fields
-        )
+        payload |= record_vectors(point, cls.vector_layout())
         if category is not None and cls.per_category():
             payload["category"] = category
         return cls(id=point.id, score=getattr(point, "score", None), **payload)
@@ -85,16 +90,9 @@ class VectorBaseDocument(BaseModel, ABC):
         return name
 
     @classmethod
-    def uses_vector_index(cls) -> bool:
-        """A dense vector index (named `dense`), for documents with an `embedding` field."""
-        return bool(getattr(cls.Settings, "use_vector_index", True)) and "embedding" in cls.model_fields
-
-    @classmethod
-    def uses_sparse_index(cls) -> bool:
-        """A sparse BM25 index (named `bm25`), for documents with a `sparse_embedding` field."""
-        return (
-            bool(getattr(cls.Settings, "use_vector_index", True)) and "sparse_embedding" in cls.model_fields
-        )
+    def vector_layout(cls) -> VectorLayout:
+        """The named vectors of the class's collections, from its fields (none when `use_vector_index` is off)."""
+        return VectorLayout.of_fields(cls.model_fields, bool(getattr(cls.Settings, "use_vector_index", True)))
 
     @classmethod
     def has_outdated_layout(cls, category: CategoryKey = None) -> bool:
@@ -105,7 +103,7 @@ class VectorBaseDocument(BaseModel, ABC):
         if not client.collection_exists(name):
             return False
         params = client.get_collection(name).config.params
-        return layout_differs(params, cls.uses_vector_index(), cls.uses_sparse_index())
+        return layout_differs(params, cls.vector_layout())
 
     @classmethod
     def drop_collection(cls, category: CategoryKey = None) -> bool:
@@ -122,7 +120,7 @@ class VectorBaseDocument(BaseModel, ABC):
         if cls.has_outdated_layout(category):
             raise ImproperlyConfigured(
                 f"The Qdrant collection '{cls.get_collection_name(category)}' was built with other vectors than "
-                f"{cls.__name__} declares ('{DENSE_VECTOR_NAME}' and '{SPARSE_VECTOR_NAME}'). Run the feature "
+                f"{cls.__name__} declares ('{DENSE_VECTOR_NAME}', '{SPARSE_VECTOR_NAME}', '{PASSAGES_VECTOR_NAME}'). Run the feature "
                 "pipeline (`poetry poe run-feature-engineering-pipeline`): it rebuilds such collections."
             )
 
@@ -136,9 +134,7 @@ class VectorBaseDocument(BaseModel, ABC):
         if client.collection_exists(name):
             cls._require_current_layout(category)
             return
-        vectors, sparse_vectors = collection_vectors(
-            name, cls.uses_vector_index(), cls.uses_sparse_index(), vector_size
-        )
+        vectors, sparse_vectors = collection_vectors(name, cls.vector_layout(), vector_size)
         client.create_collection(
             collection_name=name, vectors_config=vectors, sparse_vectors_config=sparse_vectors
         )
@@ -158,7 +154,7 @@ class VectorBaseDocument(BaseModel, ABC):
                 groups.setdefault(document.category, []).append(document)
             return sum(cls.bulk_insert(group, batch_size) for group in groups.values())
         vector_size = None
-        if cls.uses_vector_index():
+        if cls.vector_layout().dense:
             first_embedding = getattr(documents[0], "embedding", None)
             vector_size = len(first_embedding) if first_embedding is not None else None
         cls.create_collection(vector_size=vector_size, category=category)
@@ -271,11 +267,11 @@ class VectorBaseDocument(BaseModel, ABC):
         `query_vector` alone: dense search (cosine). `sparse_vector` alone: BM25 (Qdrant applies IDF). Both:
         hybrid, each prefetching candidates that Qdrant fuses as `fusion` says (default: plain RRF).
         """
-        if query_vector is not None and not cls.uses_vector_index():
+        if query_vector is not None and not cls.vector_layout().dense:
             raise ImproperlyConfigured(f"{cls.__name__} has no dense vector index to search.")
-        if sparse_vector is not None and not cls.uses_sparse_index():
+        if sparse_vector is not None and not cls.vector_layout().sparse:
             raise ImproperlyConfigured(f"{cls.__name__} has no sparse vector index to search.")
-        request = search_request(query_vector, sparse_vector, limit, fusion)
+        request = search_request(query_vector, sparse_vector, limit, fusion, cls.vector_layout().passages)
         client = get_qdrant_client()
         name = cls.get_collection_name(category)
         if not client.collection_exists(name):

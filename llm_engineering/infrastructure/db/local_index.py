@@ -2,10 +2,11 @@
 
 Local mode scores a sparse query with a Python loop over every stored point and evaluates payload filters
 point by point, so a query's cost grows linearly with the corpus in pure Python. This index answers the same
-`query_points` requests (dense, sparse with IDF, and a hybrid of both fused by RRF or DBSF) with the same
-formulas in numpy/scipy: a normalised float32 matrix of the dense vectors (cosine = dot product), and a
-compressed sparse column matrix of the BM25 term weights, so a sparse query touches only the posting lists
-of its own terms. IDF is Qdrant's, ln((N - df + 0.5) / (df + 0.5) + 1) over the points that have a sparse
+`query_points` requests (dense, multivector MaxSim, sparse with IDF, and a hybrid fused by RRF or DBSF) with
+the same formulas in numpy/scipy: a normalised float32 matrix of the dense vectors (cosine = dot product),
+one of all the points' multivector rows with where each point's rows start (MaxSim = the best row's cosine,
+summed over the query's vectors), and a compressed sparse column matrix of the BM25 term weights, so a sparse
+query touches only the posting lists of its own terms. IDF is Qdrant's, ln((N - df + 0.5) / (df + 0.5) + 1) over the points that have a sparse
 vector; fusion reuses qdrant-client's own RRF and DBSF functions.
 
 The index is read from the store on the first query and rebuilt after any write to its collection (the
@@ -31,12 +32,13 @@ class LocalSearchIndex:
     """The dense matrix, the sparse term matrix and the payloads of one collection, row by row."""
 
     def __init__(
-        self, ids: list[Any], payloads: list[dict], dense: dict[str, np.ndarray], terms: dict
+        self, ids: list[Any], payloads: list[dict], dense: dict[str, np.ndarray], terms: dict, multi: dict
     ) -> None:
         self.ids = ids
         self.payloads = payloads
         self.dense = dense  # vector name -> (rows, dim) unit vectors; rows without the vector are zeros
         self.dense_present = {name: np.any(matrix != 0, axis=1) for name, matrix in dense.items()}
+        self.multi = multi  # vector name -> MultiVectors
         self.terms = terms  # vector name -> (csc matrix rows x terms, {term id: column}, idf per column)
         self._masks: dict[str, np.ndarray] = {}
 
@@ -47,6 +49,7 @@ class LocalSearchIndex:
         payloads: list[dict] = []
         dense_rows: dict[str, list[tuple[int, list[float]]]] = {}
         sparse_rows: dict[str, tuple[list[int], list[int], list[float]]] = {}
+        multi_rows: dict[str, list[tuple[int, list[list[float]]]]] = {}
         offset = None
         while True:
             records, offset = client.scroll(
@@ -61,7 +64,9 @@ class LocalSearchIndex:
                 ids.append(record.id)
                 payloads.append(record.payload or {})
                 for name, vector in (record.vector or {}).items():
-                    if isinstance(vector, qm.SparseVector):
+                    if vector and isinstance(vector, list) and isinstance(vector[0], list):
+                        multi_rows.setdefault(name, []).append((row, vector))
+                    elif isinstance(vector, qm.SparseVector):
                         rows, cols, values = sparse_rows.setdefault(name, ([], [], []))
                         rows.extend([row] * len(vector.indices))
                         cols.extend(vector.indices)
@@ -72,7 +77,8 @@ class LocalSearchIndex:
                 break
         dense = {name: _unit_matrix(rows, len(ids)) for name, rows in dense_rows.items()}
         terms = {name: _term_matrix(*triplets, len(ids)) for name, triplets in sparse_rows.items()}
-        return cls(ids, payloads, dense, terms)
+        multi = {name: MultiVectors.of_rows(rows, len(ids)) for name, rows in multi_rows.items()}
+        return cls(ids, payloads, dense, terms, multi)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -111,6 +117,14 @@ class LocalSearchIndex:
                 return None
             scores, matched = self._sparse_scores(using, query)
             return self._top(scores, mask & matched, limit)
+        if (
+            using in self.multi
+            and isinstance(query, list)
+            and query
+            and isinstance(query[0], list | np.ndarray)
+        ):
+            scores, present = self.multi[using].max_sim(np.asarray(query, dtype=np.float32))
+            return self._top(scores, mask & present, limit)
         if isinstance(query, list | np.ndarray) and using in self.dense:
             vector = np.asarray(query, dtype=np.float32)
             norm = float(np.linalg.norm(vector))
@@ -190,6 +204,37 @@ def _matches(value: Any, wanted: set) -> bool:
     """Qdrant's keyword/integer/bool match: the value itself, or any element of an array value."""
     values = value if isinstance(value, list) else [value]
     return any(v in wanted for v in values if isinstance(v, str | int | bool))
+
+
+class MultiVectors:
+    """Every point's vectors of one multivector, stacked: point p's are rows starts[i]:starts[i + 1] of
+    `matrix`, where owners[i] = p (points without the vector own no rows)."""
+
+    def __init__(self, matrix: np.ndarray, starts: np.ndarray, owners: np.ndarray, count: int) -> None:
+        self.matrix, self.starts, self.owners = matrix, starts, owners
+        self.present = np.zeros(count, dtype=bool)
+        self.present[owners] = True
+
+    @classmethod
+    def of_rows(cls, rows: list[tuple[int, list[list[float]]]], count: int) -> MultiVectors:
+        vectors = [vector for _, point_vectors in rows for vector in point_vectors]
+        matrix = _unit_matrix(list(enumerate(vectors)), len(vectors))
+        sizes = np.fromiter(
+            (len(point_vectors) for _, point_vectors in rows), dtype=np.int64, count=len(rows)
+        )
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        owners = np.fromiter((row for row, _ in rows), dtype=np.int64, count=len(rows))
+        return cls(matrix, starts, owners, count)
+
+    def max_sim(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per point, the sum over the query's vectors of the best cosine among the point's vectors (Qdrant's
+        MaxSim), and which points have the vector."""
+        norms = np.linalg.norm(query, axis=1, keepdims=True)
+        query = np.divide(query, norms, out=np.zeros_like(query), where=norms > 0)
+        best = np.maximum.reduceat(self.matrix @ query.T, self.starts, axis=0).sum(axis=1)
+        scores = np.zeros(len(self.present), dtype=np.float32)
+        scores[self.owners] = best
+        return scores, self.present
 
 
 def _unit_matrix(rows: list[tuple[int, list[float]]], count: int) -> np.ndarray:

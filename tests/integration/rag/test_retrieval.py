@@ -126,3 +126,23 @@ def test_eval_retrieval_cli_prints_each_method(indexed_corpus: Path, tmp_path: P
     assert "hybrid+rerank skipped: no reranker configured" in result.output
     hybrid_rows = [line.split() for line in result.output.splitlines() if line.strip().startswith("hybrid ")]
     assert all(row[-1] == "1.000" for row in hybrid_rows)  # the right passage first for both questions
+
+
+def test_tuning_keeps_the_current_setting_without_a_reliable_win(retriever: ContextRetriever) -> None:
+    from llm_engineering.application.rag.config import FusionConfig, QueryHandling
+    from llm_engineering.application.rag.evaluation import EvalQuestion
+    from llm_engineering.application.rag.tuning import fusion_grid, query_handling_grid, tune
+
+    questions = [
+        EvalQuestion(query="How many directed edges does the karate club edge index hold?", answer_key="156"),
+        EvalQuestion(query="Which step runs in FP32 with mixed precision?", answer_key="FP32"),
+    ]
+    result = tune(questions, QueryHandling(), FusionConfig())
+    assert len(result.handling.ranked) == len(query_handling_grid())
+    assert len(result.fusion.ranked) == len(fusion_grid())  # the current fusion is one of the grid's
+    for stage in (result.handling, result.fusion):
+        keys = [(c.scores.hit_at[5], c.scores.mrr_at_10) for c in stage.ranked]
+        assert keys == sorted(keys, reverse=True)
+        assert stage.current.scores.hit_at[5] == 1.0  # both details are found as things are
+        assert stage.chosen is stage.current and stage.win_share < 0.95  # two questions prove nothing
+    assert result.fusion.current.handling == QueryHandling()

@@ -7,16 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from llm_engineering.application.rag.config import FusionConfig
+from llm_engineering.application.rag.config import FusionConfig, QueryHandling
 from llm_engineering.application.rag.evaluation import (
     EvalQuestion,
-    fusion_grid,
+    MethodScores,
     is_relevant,
     load_questions,
     score_rankings,
 )
 from llm_engineering.application.rag.search import fuse_ranked_lists
 from llm_engineering.application.rag.self_query import match_author, normalize_name
+from llm_engineering.application.rag.tuning import fusion_grid, query_handling_grid, win_share
 from llm_engineering.domain.retrieval import RetrievedChunk
 from llm_engineering.interfaces.schemas import MAX_PASSAGES_PER_SOURCE, sources_of
 from llm_engineering.model.chat_template import DEFAULT_SYSTEM_PROMPT
@@ -157,3 +158,26 @@ def test_default_fusion_is_one_of_the_tuned_native_settings() -> None:
         "dense_weight": 1.0,
         "sparse_weight": 2.0,
     }
+
+
+def test_default_query_handling_is_in_the_tuned_grid_and_reads_the_question_as_typed() -> None:
+    assert QueryHandling() in query_handling_grid()
+    assert QueryHandling() == QueryHandling(drop_question_words=False, exact_term_weight=1.0)
+
+
+def scores_of(first_hits: list[int | None]) -> MethodScores:
+    questions = [EvalQuestion(query=f"q{i}", answer_key="key") for i in range(len(first_hits))]
+    rankings = [[chunk(j, "key" if j == rank else "other") for j in range(1, 11)] for rank in first_hits]
+    return score_rankings("hybrid", questions, rankings)
+
+
+def test_a_candidate_replaces_the_current_setting_only_when_it_wins_beyond_chance() -> None:
+    current = scores_of([1, 2, 6, None] * 25)
+    assert current.first_hits[:4] == [1, 2, 6, None]
+    assert win_share(current, current) == 0.5  # every resample a tie
+    better_everywhere = scores_of([1, 1, 1, 3] * 25)  # 50 questions move into the top 5 or up
+    assert win_share(better_everywhere, current) > 0.99
+    assert win_share(current, better_everywhere) < 0.01
+    one_question_better = scores_of([1, 2, 6, None] * 24 + [1, 2, 1, None])
+    share = win_share(one_question_better, current)
+    assert 0.5 < share < 0.95  # one question of 100: not reliable
