@@ -47,9 +47,9 @@ class LocalSearchIndex:
         """Every point of the collection with its payload and vectors, paged through `scroll`."""
         ids: list[Any] = []
         payloads: list[dict] = []
-        dense_rows: dict[str, list[tuple[int, list[float]]]] = {}
+        dense_rows: dict[str, list[tuple[int, np.ndarray]]] = {}
         sparse_rows: dict[str, tuple[list[int], list[int], list[float]]] = {}
-        multi_rows: dict[str, list[tuple[int, list[list[float]]]]] = {}
+        multi_rows: dict[str, list[tuple[int, np.ndarray]]] = {}
         offset = None
         while True:
             records, offset = client.scroll(
@@ -65,14 +65,15 @@ class LocalSearchIndex:
                 payloads.append(record.payload or {})
                 for name, vector in (record.vector or {}).items():
                     if vector and isinstance(vector, list) and isinstance(vector[0], list):
-                        multi_rows.setdefault(name, []).append((row, vector))
+                        # float32 at once: a page's Python floats are freed before the next page is read
+                        multi_rows.setdefault(name, []).append((row, np.asarray(vector, dtype=np.float32)))
                     elif isinstance(vector, qm.SparseVector):
                         rows, cols, values = sparse_rows.setdefault(name, ([], [], []))
                         rows.extend([row] * len(vector.indices))
                         cols.extend(vector.indices)
                         values.extend(vector.values)
                     else:
-                        dense_rows.setdefault(name, []).append((row, vector))
+                        dense_rows.setdefault(name, []).append((row, np.asarray(vector, dtype=np.float32)))
             if offset is None:
                 break
         dense = {name: _unit_matrix(rows, len(ids)) for name, rows in dense_rows.items()}
@@ -216,9 +217,10 @@ class MultiVectors:
         self.present[owners] = True
 
     @classmethod
-    def of_rows(cls, rows: list[tuple[int, list[list[float]]]], count: int) -> MultiVectors:
-        vectors = [vector for _, point_vectors in rows for vector in point_vectors]
-        matrix = _unit_matrix(list(enumerate(vectors)), len(vectors))
+    def of_rows(cls, rows: list[tuple[int, np.ndarray]], count: int) -> MultiVectors:
+        matrix = np.concatenate([point_vectors for _, point_vectors in rows])
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        matrix = np.divide(matrix, norms, out=matrix, where=norms > 0)
         sizes = np.fromiter(
             (len(point_vectors) for _, point_vectors in rows), dtype=np.int64, count=len(rows)
         )
@@ -237,7 +239,7 @@ class MultiVectors:
         return scores, self.present
 
 
-def _unit_matrix(rows: list[tuple[int, list[float]]], count: int) -> np.ndarray:
+def _unit_matrix(rows: list[tuple[int, np.ndarray]], count: int) -> np.ndarray:
     dimension = len(rows[0][1])
     matrix = np.zeros((count, dimension), dtype=np.float32)
     for row, vector in rows:
