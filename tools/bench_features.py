@@ -100,6 +100,17 @@ def stored_chunk_texts() -> list[tuple[str, int]]:
     ]
 
 
+def encoded_texts(tokenizer: object) -> list[str]:
+    """What the feature pipeline encoded for the stored chunks: each chunk's text, then each passage's."""
+    from llm_engineering.application.preprocessing.dispatchers import embedding_texts, passage_embedding_texts
+    from llm_engineering.domain.documents import DOCUMENT_CATEGORIES
+    from llm_engineering.domain.embedded_chunks import EmbeddedChunk
+
+    stored = [chunk for category in DOCUMENT_CATEGORIES for chunk in EmbeddedChunk.scroll(category=category)]
+    passages = passage_embedding_texts(stored, tokenizer)
+    return embedding_texts(stored, tokenizer) + [text for group in passages for text in group]
+
+
 def run_zenml_pipeline(folder: Path, authors: list[str], batch_size: int) -> tuple[float, str]:
     from zenml.client import Client
 
@@ -149,20 +160,21 @@ def run_benchmark(folder: Path, data_dir: Path, batch_size: int, pipeline_only: 
     if stored_chunk_texts() != chunks:
         raise SystemExit("The re-run with nothing changed changed the stored chunks.")
 
-    # 2. the model alone on the very same texts: one call, and the pipeline's longest-first slices (faster
-    # here); the baseline is the faster, so the ratio is the pipeline's true overhead.
-    texts = [text for text, _ in chunks]
+    # 2. the model alone on the very texts the pipeline encodes (each chunk with its title, and its passages):
+    # one call, and longest-first slices like the pipeline's; the baseline is the faster, so the ratio is the
+    # pipeline's true overhead.
+    texts = encoded_texts(model.tokenizer)
     started = time.perf_counter()
     model.encode(texts, batch_size=batch_size)
     one_call_s = time.perf_counter() - started
-    by_length = [text for text, _ in sorted(chunks, key=lambda chunk: -chunk[1])]
+    by_length = sorted(texts, key=len, reverse=True)
     started = time.perf_counter()
     for start in range(0, len(by_length), ENCODE_SLICE_SIZE):
         model.encode(by_length[start : start + ENCODE_SLICE_SIZE], batch_size=batch_size)
     sliced_s = time.perf_counter() - started
     encode_s = min(one_call_s, sliced_s)
     started = time.perf_counter()
-    get_sparse_encoder().encode_documents(texts)
+    get_sparse_encoder().encode_documents([text for text, _ in chunks])
     sparse_s = time.perf_counter() - started
 
     n = len(chunks)
@@ -171,13 +183,15 @@ def run_benchmark(folder: Path, data_dir: Path, batch_size: int, pipeline_only: 
         f"Feature pipeline benchmark: {documents} documents by {len(authors)} authors, {n} chunks, "
         f"{model.model_id}, batch size {batch_size}, {torch.get_num_threads()} torch threads"
     )
-    print(f"  ZenML pipeline run (steps, artifacts, metadata; dense + BM25 vectors): {pipeline_s:.2f} s")
+    print(
+        f"  ZenML pipeline run (steps, artifacts, metadata; dense, passage, BM25 vectors): {pipeline_s:.2f} s"
+    )
     print(f"  ZenML pipeline re-run, nothing changed: {rerun_s:.2f} s")
-    print(f"  encode only, one call (same {n} texts, model and batch size): {one_call_s:.2f} s")
+    print(f"  encode only, one call ({len(texts)} texts: {n} chunks and their passages): {one_call_s:.2f} s")
     print(
         f"  encode only, the pipeline's slices ({ENCODE_SLICE_SIZE} chunks, longest first): {sliced_s:.2f} s"
     )
-    print(f"  BM25 sparse encoding alone (same texts): sparse_s={sparse_s:.2f}")
+    print(f"  BM25 sparse encoding alone (the same chunks): sparse_s={sparse_s:.2f}")
     print(
         f"pipeline_s={pipeline_s:.2f} encode_s={encode_s:.2f} ratio={pipeline_s / encode_s:.3f} "
         f"chunks_per_s={n / pipeline_s:.1f}"
