@@ -8,7 +8,17 @@ import sys
 
 import typer
 
-from tools.commands import data, datasets, evaluation, inference, likeness, platform, stacks, training
+from tools.commands import (
+    data,
+    datasets,
+    evaluation,
+    inference,
+    likeness,
+    platform,
+    retrieval_quality,
+    stacks,
+    training,
+)
 from tools.output import configure_output, verbose_flag_first
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="LLM Twin pipelines and tools.")
@@ -28,7 +38,7 @@ def main(
     configure_output(verbose)
 
 
-for _area in (data, datasets, training, evaluation, likeness, inference, platform, stacks):
+for _area in (data, datasets, training, evaluation, likeness, inference, retrieval_quality, platform, stacks):
     app.registered_commands.extend(_area.commands.registered_commands)
     app.registered_groups.extend(_area.commands.registered_groups)
 

@@ -123,9 +123,16 @@ def test_eval_retrieval_cli_prints_each_method(indexed_corpus: Path, tmp_path: P
     assert result.exit_code == 0, result.output
     for line in ("tuning (1 questions)", "held_out (1 questions)", "dense", "sparse", "hybrid"):
         assert line in result.output
+    assert "another corpus" not in result.output
     assert "hybrid+rerank skipped: no reranker configured" in result.output
     hybrid_rows = [line.split() for line in result.output.splitlines() if line.strip().startswith("hybrid ")]
     assert all(row[-1] == "1.000" for row in hybrid_rows)  # the right passage first for both questions
+
+    elsewhere = tmp_path / "other_corpus.json"
+    elsewhere.write_text(json.dumps([{"query": "Which cheese ages longest?", "answer_key": "parmigiano"}]))
+    result = CliRunner().invoke(app, ["eval-retrieval", "--queries-file", str(elsewhere), "--no-rerank"])
+    assert result.exit_code == 0 and "all (1 questions)" in result.output
+    assert "No method found a single answer: these questions are about another corpus" in result.output
 
 
 def test_tuning_keeps_the_current_setting_without_a_reliable_win(retriever: ContextRetriever) -> None:
