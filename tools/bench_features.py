@@ -102,13 +102,13 @@ def stored_chunk_texts() -> list[tuple[str, int]]:
 
 def encoded_texts(tokenizer: object) -> list[str]:
     """What the feature pipeline encoded for the stored chunks: each chunk's text, then each passage's."""
-    from llm_engineering.application.preprocessing.dispatchers import embedding_texts, passage_embedding_texts
+    from llm_engineering.application.preprocessing.dispatchers import embedding_inputs
     from llm_engineering.domain.documents import DOCUMENT_CATEGORIES
     from llm_engineering.domain.embedded_chunks import EmbeddedChunk
 
     stored = [chunk for category in DOCUMENT_CATEGORIES for chunk in EmbeddedChunk.scroll(category=category)]
-    passages = passage_embedding_texts(stored, tokenizer)
-    return embedding_texts(stored, tokenizer) + [text for group in passages for text in group]
+    texts, passages = embedding_inputs(stored, tokenizer)
+    return texts + [text for group in passages for text in group]
 
 
 def run_zenml_pipeline(folder: Path, authors: list[str], batch_size: int) -> tuple[float, str]:

@@ -43,13 +43,13 @@ def corpus(size: int, seed: int) -> list[Passage]:
     return passages
 
 
-def both_ways(**search) -> tuple[list, list]:
+def both_ways(document_class: type[VectorBaseDocument] = Passage, **search) -> tuple[list, list]:
     """The same search answered by the index and by Qdrant's local scoring (the index switched off)."""
     client = get_qdrant_client()
-    indexed = Passage.search(**search)
+    indexed = document_class.search(**search)
     client.use_search_index = False
     try:
-        reference = Passage.search(**search)
+        reference = document_class.search(**search)
     finally:
         client.use_search_index = True
     return indexed, reference
@@ -130,19 +130,13 @@ def test_passages_score_as_qdrants_max_sim(stores) -> None:
         for i, p in enumerate(corpus(120, seed=6))
     ]
     MultiPassage.bulk_insert(points)
-    client = get_qdrant_client()
     for trial in range(6):
         query = rng.normal(size=16)
         search = {"query_vector": query.tolist(), "limit": 5}
         if trial % 2:
             search |= {"sparse_vector": get_sparse_encoder().encode_query(" ".join(rng.choice(WORDS, 3)))}
             search |= {"fusion": FUSIONS[1]}
-        indexed = MultiPassage.search(**search)
-        client.use_search_index = False
-        try:
-            reference = MultiPassage.search(**search)
-        finally:
-            client.use_search_index = True
+        indexed, reference = both_ways(MultiPassage, **search)
         assert [p.id for p in indexed] == [p.id for p in reference], trial
         assert np.allclose([p.score for p in indexed], [p.score for p in reference], rtol=1e-4)
     # The dense score is the best passage's cosine, not the chunk vector's.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ from loguru import logger
 
 from llm_engineering.application.crawlers.config import CrawlConfig
 from llm_engineering.application.crawlers.robots import RobotsTxt
+from llm_engineering.application.fetching.local import to_local_path
 from llm_engineering.domain.documents import Document, UserDocument
 from llm_engineering.domain.types import DataCategory
 from llm_engineering.infrastructure.redaction import mask_uri, strip_credentials
@@ -64,6 +66,23 @@ class NotesMixin:
         result = super().extract(link, user)  # type: ignore[misc]
         result.extra.update(self.notes)
         return result
+
+
+class ExportFileMixin:
+    """A crawler of one local export file holding many documents: the file counts as stored when every
+    document link it holds is stored. Subclasses say which links those are (`export_links`)."""
+
+    category: ClassVar[DataCategory]
+
+    def export_links(self, path: Path) -> list[str]:
+        raise NotImplementedError
+
+    def already_stored(self, link: str) -> bool:
+        path = to_local_path(link)
+        if not path.is_file():
+            return False  # crawl() says what is wrong
+        links = set(self.export_links(path))
+        return bool(links) and len(Document.find_existing_links(self.category, links)) == len(links)
 
 
 class BaseCrawler(ABC):

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from loguru import logger
 
-from llm_engineering.application.crawlers.base import BaseCrawler, NotesMixin
+from llm_engineering.application.crawlers.base import BaseCrawler, ExportFileMixin, NotesMixin
 from llm_engineering.application.fetching.local import file_link, to_local_path
 from llm_engineering.domain.content import PostContent
 from llm_engineering.domain.documents import Document, UserDocument
@@ -120,17 +120,13 @@ def _synthetic_link(path: Path, date: str | None, text: str) -> str:
     return f"{file_link(path)}#post-{digest}"
 
 
-class LinkedInExportCrawler(NotesMixin, BaseCrawler):
+class LinkedInExportCrawler(ExportFileMixin, NotesMixin, BaseCrawler):
     """A LinkedIn data export's Shares.csv (local path or file:// URI) as post Documents."""
 
     category: ClassVar[DataCategory] = DataCategory.POSTS
 
-    def already_stored(self, link: str) -> bool:
-        path = to_local_path(link)
-        if not path.is_file():
-            return False  # crawl() says what is wrong
-        links = [post.link for post in parse_shares_csv(path).posts]
-        return bool(links) and len(Document.find_existing_links(self.category, links)) == len(set(links))
+    def export_links(self, path: Path) -> list[str]:
+        return [post.link for post in parse_shares_csv(path).posts]
 
     def crawl(self, link: str, user: UserDocument) -> int:
         path = to_local_path(link)

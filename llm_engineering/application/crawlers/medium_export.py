@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
-from llm_engineering.application.crawlers.base import BaseCrawler, NotesMixin
+from llm_engineering.application.crawlers.base import BaseCrawler, ExportFileMixin, NotesMixin
 from llm_engineering.application.extraction.dom import parse_html
 from llm_engineering.application.extraction.feeds import canonical_link
 from llm_engineering.application.extraction.models import MIN_CONTENT_CHARS, ExtractionError
@@ -109,17 +109,13 @@ def parse_medium_export(path: Path) -> ParsedMediumExport:
     return ParsedMediumExport(stories=list(stories.values()), drafts=drafts, skipped=skipped)
 
 
-class MediumExportCrawler(NotesMixin, BaseCrawler):
+class MediumExportCrawler(ExportFileMixin, NotesMixin, BaseCrawler):
     """A Medium export zip (local path or file:// URI) as article Documents, one per published story."""
 
     category: ClassVar[DataCategory] = DataCategory.ARTICLES
 
-    def already_stored(self, link: str) -> bool:
-        path = to_local_path(link)
-        if not path.is_file():
-            return False  # crawl() says what is wrong
-        links = [story.link for story in parse_medium_export(path).stories]
-        return bool(links) and len(Document.find_existing_links(self.category, links)) == len(links)
+    def export_links(self, path: Path) -> list[str]:
+        return [story.link for story in parse_medium_export(path).stories]
 
     def crawl(self, link: str, user: UserDocument) -> int:
         path = to_local_path(link)

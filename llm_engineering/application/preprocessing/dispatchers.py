@@ -80,20 +80,22 @@ def fit_title(title: str, tokenizer: Any, budget: int = TITLE_TOKEN_BUDGET) -> s
 
 def embedding_texts(chunks: Sequence[Chunk], tokenizer: Any) -> list[str]:
     """What the embedding models read of each chunk: its title (cut to the budget), then its text."""
-    titles = {chunk.title: fit_title(chunk.title, tokenizer) for chunk in chunks if chunk.title}
-    return [_titled(titles.get(chunk.title or ""), chunk.content) for chunk in chunks]
+    return embedding_inputs(chunks, tokenizer)[0]
 
 
-def passage_embedding_texts(chunks: Sequence[Chunk], tokenizer: Any) -> list[list[str]]:
-    """Each chunk's passages as the embedding model reads them, titled like the chunk (none: no passages)."""
+def embedding_inputs(chunks: Sequence[Chunk], tokenizer: Any) -> tuple[list[str], list[list[str]]]:
+    """Each chunk's text as the embedding model reads it, and its passages' (none: no passages), all
+    titled with the chunk's title cut to the budget (each title fitted once)."""
     titles = {chunk.title: fit_title(chunk.title, tokenizer) for chunk in chunks if chunk.title}
-    return [
+    texts = [_titled(titles.get(chunk.title or ""), chunk.content) for chunk in chunks]
+    passages = [
         [
             _titled(titles.get(chunk.title or ""), passage)
             for passage in passage_texts(chunk.content, int(chunk.metadata.get("passage_sentences", 0)))
         ]
         for chunk in chunks
     ]
+    return texts, passages
 
 
 def _titled(title: str | None, text: str) -> str:
@@ -128,8 +130,7 @@ class EmbeddingDispatcher:
         ):
             for start in range(0, len(order), slice_size):
                 part = [chunks[i] for i in order[start : start + slice_size]]
-                texts = embedding_texts(part, model.tokenizer)
-                passages = passage_embedding_texts(part, model.tokenizer)
+                texts, passages = embedding_inputs(part, model.tokenizer)
                 sparse_future = sparse_pool.submit(sparse_encoder.encode_documents, texts)
                 encoded = model.encode(
                     texts + [p for group in passages for p in group], batch_size=batch_size

@@ -218,9 +218,7 @@ class MultiVectors:
 
     @classmethod
     def of_rows(cls, rows: list[tuple[int, np.ndarray]], count: int) -> MultiVectors:
-        matrix = np.concatenate([point_vectors for _, point_vectors in rows])
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        matrix = np.divide(matrix, norms, out=matrix, where=norms > 0)
+        matrix = _unit_rows(np.concatenate([point_vectors for _, point_vectors in rows]))
         sizes = np.fromiter(
             (len(point_vectors) for _, point_vectors in rows), dtype=np.int64, count=len(rows)
         )
@@ -231,8 +229,7 @@ class MultiVectors:
     def max_sim(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per point, the sum over the query's vectors of the best cosine among the point's vectors (Qdrant's
         MaxSim), and which points have the vector."""
-        norms = np.linalg.norm(query, axis=1, keepdims=True)
-        query = np.divide(query, norms, out=np.zeros_like(query), where=norms > 0)
+        query = _unit_rows(query.copy())
         best = np.maximum.reduceat(self.matrix @ query.T, self.starts, axis=0).sum(axis=1)
         scores = np.zeros(len(self.present), dtype=np.float32)
         scores[self.owners] = best
@@ -244,6 +241,11 @@ def _unit_matrix(rows: list[tuple[int, np.ndarray]], count: int) -> np.ndarray:
     matrix = np.zeros((count, dimension), dtype=np.float32)
     for row, vector in rows:
         matrix[row] = vector
+    return _unit_rows(matrix)
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """`matrix` with each non-zero row scaled to length 1, in place."""
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return np.divide(matrix, norms, out=matrix, where=norms > 0)
 
